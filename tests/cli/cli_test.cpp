@@ -1,0 +1,127 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli/command.h"
+#include "core/device.h"
+#include "core/logging.h"
+#include "core/progress.h"
+#include "data/io/volume_io.h"
+
+namespace diffrecon::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code;
+  std::string out, err;
+};
+
+Outcome invoke(std::vector<std::string> args) {
+  args.insert(args.begin(), "diffrecon");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  const int code = run(static_cast<int>(argv.size()), argv.data(), out, err);
+  set_log_level(LogLevel::kInfo);
+  set_default_progress_style(ProgressStyle::kAuto);
+  return {code, out.str(), err.str()};
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("diffrecon_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(Cli, HelpListsEveryCommand) {
+  const auto r = invoke({"--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const Command& c : commands()) EXPECT_NE(r.out.find(c.name), std::string::npos) << c.name;
+  EXPECT_NE(r.out.find("--threads"), std::string::npos);
+}
+
+TEST_F(Cli, NoArgumentsIsBadUsage) { EXPECT_EQ(invoke({}).code, 2); }
+
+TEST_F(Cli, VersionNamesLibTorch) {
+  const auto r = invoke({"--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("diffrecon 0."), std::string::npos);
+  EXPECT_NE(r.out.find("LibTorch"), std::string::npos);
+}
+
+TEST_F(Cli, UnknownCommandAndUnknownOptionAreBadUsage) {
+  auto r = invoke({"frobnicate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos) << r.err;
+  r = invoke({"demo", "--no-such-option"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("no-such-option"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, BadOptionValuesAreBadUsage) {
+  EXPECT_EQ(invoke({"demo", "--size", "many"}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--size", "1"}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--threads", "-2"}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--device", "tpu"}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--seed", "-1"}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--progress", "fancy"}).code, 2);
+}
+
+TEST_F(Cli, CommandHelpShowsItsOwnAndCommonOptions) {
+  const auto r = invoke({"demo", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("--noise-sigma"), std::string::npos);
+  EXPECT_NE(r.out.find("--config"), std::string::npos);
+}
+
+TEST_F(Cli, CudaWithoutCudaIsAClearFailure) {
+  if (cuda_available()) GTEST_SKIP();
+  const auto r = invoke({"demo", "--device", "cuda", "--size", "8"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("CUDA is not available"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, DemoDenoisesWritesTheVolumeAndFollowsTheConfigFile) {
+  const auto output = (dir_ / "demo.nii.gz").string();
+  const auto config = (dir_ / "demo.ini").string();
+  std::ofstream(config) << "# INI: option = value\nsize = 40\niterations = 3\noutput = " << (dir_ / "wrong.nii").string()
+                        << "\n";
+  const auto r = invoke({"demo", "--config", config, "--output", output, "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(r.err.empty()) << "--quiet must silence logs and progress: " << r.err;
+  const Volume v = read_volume(output);  // the command line overrides the file's output
+  EXPECT_EQ(v.nz(), 40);                 // the file's size applies
+  EXPECT_FALSE(fs::exists(dir_ / "wrong.nii"));
+  double noisy = 0, tv = 0;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("noisy input") != std::string::npos) noisy = std::stod(line.substr(line.rfind(' ')));
+    if (line.find("ADMM-TV") != std::string::npos) tv = std::stod(line.substr(line.rfind(' ')));
+  }
+  EXPECT_GT(noisy, 15.0) << r.out;
+  EXPECT_GT(tv, noisy + 5.0) << r.out;
+}
+
+TEST_F(Cli, ConfigFileWithUnknownKeyOrMissingFileIsBadUsage) {
+  const auto config = (dir_ / "bad.ini").string();
+  std::ofstream(config) << "sizee = 4\n";
+  EXPECT_EQ(invoke({"demo", "--config", config}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--config", (dir_ / "absent.ini").string()}).code, 2);
+}
+
+TEST_F(Cli, UnwritableOutputIsAFailure) {
+  const auto r = invoke({"demo", "--size", "8", "--iterations", "1", "--quiet", "--output", "/nonexistent/dir/x.nii.gz"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace diffrecon::cli

@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+
+#include "core/device.h"
+#include "core/error.h"
+#include "core/linalg.h"
+#include "core/metrics.h"
+#include "core/threading.h"
+
+namespace diffrecon {
+namespace {
+
+TEST(Device, ParsesCpuAndRejectsUnknownNames) {
+  EXPECT_EQ(parse_device("cpu"), torch::Device(torch::kCPU));
+  EXPECT_THROW(parse_device("gpu"), InvalidArgument);
+  EXPECT_THROW(parse_device("cuda:x"), InvalidArgument);
+  EXPECT_THROW(parse_device("cudax"), InvalidArgument);
+  EXPECT_EQ(available_devices().front(), torch::Device(torch::kCPU));
+}
+
+TEST(Device, CudaRequestFailsClearlyWithoutCuda) {
+  if (cuda_available()) GTEST_SKIP() << "CUDA is available here";
+  try {
+    parse_device("cuda");
+    FAIL();
+  } catch (const NotSupported& e) {
+    EXPECT_NE(std::string(e.what()).find("CUDA is not available"), std::string::npos);
+  }
+}
+
+TEST(Threading, ThreadCountFollowsTheSetting) {
+  set_thread_count(1);
+  EXPECT_EQ(thread_count(), 1);
+  set_thread_count(0);
+  EXPECT_EQ(thread_count(), hardware_threads());
+  std::atomic<int64_t> total{0};
+  parallel_for(0, 1000, 10, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) total += i;
+  });
+  EXPECT_EQ(total.load(), 999 * 1000 / 2);
+}
+
+TEST(Linalg, VdotConjugatesTheFirstArgument) {
+  const auto a = torch::tensor({c10::complex<double>(1, 2), c10::complex<double>(0, 1)});
+  const auto b = torch::tensor({c10::complex<double>(3, 0), c10::complex<double>(1, 1)});
+  // conj(1+2i)·3 + conj(i)·(1+i) = (3 − 6i) + (1 − i) = 4 − 7i
+  const auto d = inner_product(a, b);
+  EXPECT_DOUBLE_EQ(d.real(), 4.0);
+  EXPECT_DOUBLE_EQ(d.imag(), -7.0);
+  EXPECT_DOUBLE_EQ(real_inner_product(a, b), 4.0);
+  EXPECT_DOUBLE_EQ(norm2(a), std::sqrt(6.0));
+  EXPECT_THROW(inner_product(a, torch::ones({3})), ShapeMismatch);
+}
+
+TEST(Linalg, BatchedVdotReducesTrailingDimensions) {
+  const auto a = torch::arange(6, torch::kDouble).view({2, 3});
+  const auto per_row = batched_real_inner_product(a, a, 1);
+  EXPECT_TRUE(torch::equal(per_row, torch::tensor({5.0, 50.0}, torch::kDouble)));
+  EXPECT_DOUBLE_EQ(batched_real_inner_product(a, a, 0).item<double>(), 55.0);
+  EXPECT_THROW(batched_real_inner_product(a, a, 3), InvalidArgument);
+}
+
+TEST(Metrics, PsnrMatchesHandComputedValue) {
+  const auto reference = torch::tensor({0.0, 1.0, 2.0, 4.0}, torch::kDouble);
+  const auto estimate = torch::tensor({0.0, 1.0, 2.0, 3.0}, torch::kDouble);
+  // range 4, MSE 1/4: 10 log10(16 / 0.25) = 10 log10(64)
+  EXPECT_NEAR(psnr(reference, estimate), 10 * std::log10(64.0), 1e-12);
+  EXPECT_TRUE(std::isinf(psnr(reference, reference)));
+  EXPECT_THROW(psnr(torch::ones({3}), torch::ones({3})), InvalidArgument);
+  EXPECT_THROW(psnr(reference, torch::ones({3})), ShapeMismatch);
+}
+
+}  // namespace
+}  // namespace diffrecon

@@ -1,0 +1,66 @@
+#include "testing/operator_registry.h"
+
+#include "operators/algebra.h"
+#include "operators/dense_matrix.h"
+#include "operators/finite_difference.h"
+#include "testing/operator_contract.h"
+
+namespace diffrecon::testing {
+namespace {
+
+const Shape kVolume{5, 6, 7};
+
+OperatorPtr real_matrix(torch::Device device, int64_t rows, int64_t cols, uint64_t seed) {
+  return dense_matrix(random_tensor({rows, cols}, torch::kDouble, device, seed), "R" + std::to_string(seed));
+}
+
+OperatorPtr complex_matrix(torch::Device device, int64_t rows, int64_t cols, uint64_t seed) {
+  return dense_matrix(random_tensor({rows, cols}, torch::kComplexDouble, device, seed), "C" + std::to_string(seed));
+}
+
+OperatorPtr dz(Boundary b = Boundary::kCircular) { return finite_difference_z(kVolume, b); }
+
+}  // namespace
+
+const std::vector<OperatorCase>& registered_operators() {
+  using D = torch::Device;
+  static const std::vector<OperatorCase> kCases = {
+      {"identity", [](D) { return identity(kVolume); }},
+      {"dense_real", [](D d) { return real_matrix(d, 11, 7, 10); }},
+      {"dense_complex", [](D d) { return complex_matrix(d, 11, 7, 11); }},
+      {"diff_z_circular", [](D) { return dz(); }},
+      {"diff_y_circular", [](D) { return finite_difference_y(kVolume); }},
+      {"diff_x_circular", [](D) { return finite_difference_x(kVolume); }},
+      {"diff_z_neumann", [](D) { return dz(Boundary::kNeumann); }},
+      {"diff_y_neumann", [](D) { return finite_difference_y(kVolume, Boundary::kNeumann); }},
+      {"diff_x_neumann", [](D) { return finite_difference_x(kVolume, Boundary::kNeumann); }},
+      {"diff_dim0_length1", [](D) { return finite_difference({1, 4}, 0, Boundary::kNeumann); }},
+      {"gradient_3d_circular", [](D) { return gradient_3d(kVolume); }},
+      {"gradient_3d_neumann", [](D) { return gradient_3d(kVolume, Boundary::kNeumann); }},
+      {"compose_matrices", [](D d) { return compose(real_matrix(d, 9, 11, 12), real_matrix(d, 11, 7, 13)); }},
+      {"compose_complex_any", [](D d) { return compose(complex_matrix(d, 5, 7, 14), identity({7})); }},
+      {"compose_diffs", [](D) { return compose(dz(), finite_difference_x(kVolume, Boundary::kNeumann)); }},
+      {"sum_diffs", [](D) { return sum(dz(), finite_difference_y(kVolume)); }},
+      {"sum_three", [](D) { return sum({dz(), identity(kVolume), finite_difference_x(kVolume)}); }},
+      {"scale_real", [](D) { return scale(-2.5, dz()); }},
+      {"scale_complex", [](D d) { return scale(std::complex<double>(0.3, -1.2), complex_matrix(d, 6, 4, 15)); }},
+      {"stack_diffs", [](D) { return stack({dz(), scale(3.0, finite_difference_x(kVolume))}); }},
+      {"stack_matrices", [](D d) { return stack({real_matrix(d, 3, 7, 16), real_matrix(d, 5, 7, 17)}); }},
+      {"adjoint_of_matrix", [](D d) { return adjoint_of(complex_matrix(d, 6, 9, 18)); }},
+      {"adjoint_of_diff", [](D) { return adjoint_of(dz(Boundary::kNeumann)); }},
+      {"normal_of_matrix", [](D d) { return normal_of(real_matrix(d, 6, 9, 19)); }},
+      {"normal_of_stack", [](D) { return normal_of(gradient_3d(kVolume)); }},
+      {"admm_x_update",  // AᴴA + ρ DᴴD, as AdmmL1Solver builds it
+       [](D d) {
+         const auto a = real_matrix(d, 9, 7, 20);
+         const auto dmat = finite_difference({7}, 0);
+         return sum(normal_of(a), scale(10.0, normal_of(dmat)));
+       }},
+      {"compose_stack_adjoint",
+       [](D) { return compose(adjoint_of(stack({dz(), finite_difference_y(kVolume)})),
+                        stack({finite_difference_x(kVolume), dz(Boundary::kNeumann)})); }},
+  };
+  return kCases;
+}
+
+}  // namespace diffrecon::testing
