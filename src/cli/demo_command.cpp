@@ -25,8 +25,8 @@ void add_demo_options(po::options_description& options) {
       ("size", po::value<int>()->default_value(64)->value_name("N"), "phantom size N (N^3 voxels)")
       ("noise-sigma", po::value<double>()->default_value(0.1)->value_name("S"),
        "standard deviation of the Gaussian noise (the phantom's range is [0, 1])")
-      ("lambda", po::value<double>()->default_value(0.06)->value_name("L"), "TV weight")
-      ("rho", po::value<double>()->default_value(1.0)->value_name("R"), "ADMM penalty")
+      ("lambda", po::value<double>()->default_value(0.04)->value_name("L"), "TV weight")
+      ("rho", po::value<double>()->default_value(0.5)->value_name("R"), "ADMM penalty")
       ("iterations", po::value<int>()->default_value(30)->value_name("K"), "ADMM iterations")
       ("cg-iterations", po::value<int>()->default_value(5)->value_name("K"), "CG iterations per ADMM iteration");
 }

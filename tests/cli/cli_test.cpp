@@ -92,7 +92,7 @@ TEST_F(Cli, CudaWithoutCudaIsAClearFailure) {
 TEST_F(Cli, DemoDenoisesWritesTheVolumeAndFollowsTheConfigFile) {
   const auto output = (dir_ / "demo.nii.gz").string();
   const auto config = (dir_ / "demo.ini").string();
-  std::ofstream(config) << "# INI: option = value\nsize = 40\niterations = 3\noutput = " << (dir_ / "wrong.nii").string()
+  std::ofstream(config) << "# INI: option = value\nsize = 40\niterations = 10\noutput = " << (dir_ / "wrong.nii").string()
                         << "\n";
   const auto r = invoke({"demo", "--config", config, "--output", output, "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
