@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs diffrecon's build and test dependencies from Debian 12's archive (as root), only those missing.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config
+  libtorch-dev                     # LibTorch 1.13 (CPU)
+  libinsighttoolkit5-dev libgdcm-dev  # ITK 5.2 with GDCM: DICOM, NIfTI, MetaImage, NRRD
+  libfftw3-dev libhdf5-dev
+  libboost-program-options-dev
+  libgtest-dev
+  mricron-data                     # the Colin27 head (ch2.nii.gz) for demos and training
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install_dependencies: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install_dependencies: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
