@@ -6,7 +6,6 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/linalg.h"
-#include "core/metrics.h"
 #include "core/threading.h"
 
 namespace diffrecon {
@@ -60,16 +59,6 @@ TEST(Linalg, BatchedVdotReducesTrailingDimensions) {
   EXPECT_TRUE(torch::equal(per_row, torch::tensor({5.0, 50.0}, torch::kDouble)));
   EXPECT_DOUBLE_EQ(batched_real_inner_product(a, a, 0).item<double>(), 55.0);
   EXPECT_THROW(batched_real_inner_product(a, a, 3), InvalidArgument);
-}
-
-TEST(Metrics, PsnrMatchesHandComputedValue) {
-  const auto reference = torch::tensor({0.0, 1.0, 2.0, 4.0}, torch::kDouble);
-  const auto estimate = torch::tensor({0.0, 1.0, 2.0, 3.0}, torch::kDouble);
-  // range 4, MSE 1/4: 10 log10(16 / 0.25) = 10 log10(64)
-  EXPECT_NEAR(psnr(reference, estimate), 10 * std::log10(64.0), 1e-12);
-  EXPECT_TRUE(std::isinf(psnr(reference, reference)));
-  EXPECT_THROW(psnr(torch::ones({3}), torch::ones({3})), InvalidArgument);
-  EXPECT_THROW(psnr(reference, torch::ones({3})), ShapeMismatch);
 }
 
 }  // namespace
