@@ -34,6 +34,8 @@ struct Command {
   void (*add_options)(po::options_description& options);
   // Returns the exit code; throws diffrecon::Error on failure and UsageError on bad option values.
   int (*run)(const Context& context);
+  // Options that bare arguments fill, in order (e.g. {"input", "output"}).
+  std::vector<std::string> positional = {};
 };
 
 // Every subcommand, in the order `diffrecon --help` lists them.

@@ -96,10 +96,14 @@ int run_command(const Command& command, int argc, const char* const* argv, std::
   po::options_description all;
   all.add(own).add(common_options());
 
+  po::positional_options_description positional;
+  for (const std::string& name : command.positional) positional.add(name.c_str(), 1);
   po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
   if (vm.count("help")) {
-    out << "Usage: diffrecon " << command.name << " [options]\n" << command.summary << "\n\n" << all << "\n";
+    out << "Usage: diffrecon " << command.name;
+    for (const std::string& name : command.positional) out << " " << name;
+    out << " [options]\n" << command.summary << "\n\n" << all << "\n";
     return kExitOk;
   }
   if (vm.count("config")) {

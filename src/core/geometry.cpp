@@ -35,6 +35,18 @@ bool Geometry::operator==(const Geometry& other) const {
   return spacing == other.spacing && origin == other.origin && direction == other.direction;
 }
 
+std::string orientation_code(const Geometry& g) {
+  static const char kPositive[] = {'L', 'P', 'S'}, kNegative[] = {'R', 'A', 'I'};
+  std::string code;
+  for (int axis = 0; axis < 3; ++axis) {
+    int dominant = 0;
+    for (int row = 1; row < 3; ++row)
+      if (std::abs(g.direction[3 * row + axis]) > std::abs(g.direction[3 * dominant + axis])) dominant = row;
+    code += g.direction[3 * dominant + axis] >= 0 ? kPositive[dominant] : kNegative[dominant];
+  }
+  return code;
+}
+
 std::string to_string(const Geometry& g) {
   std::ostringstream out;
   out << "spacing " << g.spacing[0] << "x" << g.spacing[1] << "x" << g.spacing[2] << " mm, origin ("

@@ -25,6 +25,10 @@ struct Geometry {
   bool operator!=(const Geometry& other) const { return !(*this == other); }
 };
 
+// Three letters naming the world direction each index axis (i, j, k) points to, nearest LPS axis:
+// L/R for ±x, P/A for ±y, S/I for ±z ("LPS" for the identity direction, as ITK and DICOM name it).
+std::string orientation_code(const Geometry& geometry);
+
 // "spacing 1x1x2 mm, origin (0, 0, 0), direction identity": for logs and `info`.
 std::string to_string(const Geometry& geometry);
 

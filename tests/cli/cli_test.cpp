@@ -123,5 +123,56 @@ TEST_F(Cli, UnwritableOutputIsAFailure) {
   EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
 }
 
+
+TEST_F(Cli, InfoConvertAndEvaluateRoundTrip) {
+  const auto first = (dir_ / "a.nii.gz").string(), second = (dir_ / "b.nrrd").string();
+  ASSERT_EQ(invoke({"demo", "--size", "16", "--iterations", "2", "--quiet", "--output", first}).code, 0);
+  auto r = invoke({"info", first});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("16 x 16 x 16 voxels"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("orientation  LPS"), std::string::npos) << r.out;
+  r = invoke({"convert", first, second});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(torch::equal(read_volume(first).data(), read_volume(second).data()));
+  r = invoke({"evaluate", "--reference", first, "--input", second, "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"volume\": {\"psnr\": null, \"ssim\": 1, \"nmse\": 0}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"sagittal\""), std::string::npos) << r.out;
+}
+
+// The number in a table row that starts with `label` (the first number after it).
+double table_value(const std::string& text, const std::string& label) {
+  const auto at = text.find(label);
+  if (at == std::string::npos) return std::nan("");
+  return std::stod(text.substr(at + label.size()));
+}
+
+TEST_F(Cli, EvaluateAgreesWithTheDemosOwnPsnr) {
+  const auto clean = (dir_ / "clean.nii").string(), noisy = (dir_ / "noisy.nii").string();
+  ASSERT_EQ(invoke({"demo", "--size", "12", "--iterations", "0", "--noise-sigma", "0", "--quiet", "--output", clean}).code, 0);
+  const auto demo = invoke({"demo", "--size", "12", "--iterations", "0", "--quiet", "--output", noisy});
+  ASSERT_EQ(demo.code, 0);
+  const auto r = invoke({"evaluate", "--reference", clean, "--input", noisy});
+  ASSERT_EQ(r.code, 0) << r.err;
+  // With 0 iterations the output is the noisy input (σ = 0.1 on a range-1 phantom: about 20 dB).
+  const double expected = table_value(demo.out, "noisy input");
+  EXPECT_NEAR(expected, 20.0, 0.5) << demo.out;
+  EXPECT_NEAR(table_value(r.out, "volume"), expected, 0.006) << r.out;
+}
+
+TEST_F(Cli, ConvertRefusesToOverwriteItsInputAndEvaluateRejectsMismatchedSizes) {
+  const auto a = (dir_ / "a.mha").string(), b = (dir_ / "b.mha").string();
+  ASSERT_EQ(invoke({"demo", "--size", "8", "--iterations", "0", "--quiet", "--output", a}).code, 0);
+  ASSERT_EQ(invoke({"demo", "--size", "9", "--iterations", "0", "--quiet", "--output", b}).code, 0);
+  auto r = invoke({"convert", a, a});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("refusing to overwrite the input"), std::string::npos) << r.err;
+  r = invoke({"evaluate", "--reference", a, "--input", b});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("differ in size"), std::string::npos) << r.err;
+  EXPECT_EQ(invoke({"info"}).code, 2);
+  EXPECT_EQ(invoke({"info", (dir_ / "absent.nii").string()}).code, 1);
+}
+
 }  // namespace
 }  // namespace diffrecon::cli

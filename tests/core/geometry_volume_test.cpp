@@ -42,6 +42,18 @@ TEST(Geometry, ValidateRejectsBadSpacingOriginAndDirection) {
   EXPECT_NO_THROW(oblique.validate("test"));
 }
 
+TEST(Geometry, OrientationCodeNamesWhereEachAxisPoints) {
+  Geometry g;
+  EXPECT_EQ(orientation_code(g), "LPS");
+  g.direction = {-1, 0, 0, 0, -1, 0, 0, 0, 1};  // a typical NIfTI stored in RAS
+  EXPECT_EQ(orientation_code(g), "RAS");
+  g.direction = {0, 0, 1, 1, 0, 0, 0, -1, 0};  // i → +y, j → −z, k → +x (a sagittal stack)
+  EXPECT_EQ(orientation_code(g), "PIL");
+  const double c = std::cos(0.3), s = std::sin(0.3);
+  g.direction = {c, -s, 0, s, c, 0, 0, 0, 1};  // slightly oblique: nearest axes
+  EXPECT_EQ(orientation_code(g), "LPS");
+}
+
 TEST(Volume, AcceptsFloatAndComplexThreeDimensionalTensors) {
   const Volume v(torch::zeros({2, 3, 4}), Geometry{});
   EXPECT_EQ(v.nz(), 2);
