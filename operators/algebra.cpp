@@ -1,5 +1,8 @@
 #include "operators/algebra.h"
 
+#include <cmath>
+#include <sstream>
+
 #include "core/error.h"
 
 namespace diffrecon {
