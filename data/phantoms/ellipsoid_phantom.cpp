@@ -1,6 +1,8 @@
 #include "data/phantoms/ellipsoid_phantom.h"
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "core/error.h"
 
@@ -59,6 +61,43 @@ torch::Tensor rasterize_ellipsoids(const std::vector<Ellipsoid>& ellipsoids, int
 
 torch::Tensor shepp_logan_3d(int64_t nz, int64_t ny, int64_t nx, bool modified) {
   return rasterize_ellipsoids(shepp_logan_ellipsoids(modified), nz, ny, nx);
+}
+
+std::vector<Ellipsoid> random_ellipsoids(int count, uint64_t seed, const RandomEllipsoidOptions& options) {
+  const RandomEllipsoidOptions& o = options;
+  if (count < 0) throw InvalidArgument("random_ellipsoids: count must be >= 0");
+  if (!(o.min_semi_axis > 0 && o.min_semi_axis <= o.max_semi_axis && o.max_semi_axis <= 1))
+    throw InvalidArgument("random_ellipsoids: semi-axis range must satisfy 0 < min <= max <= 1");
+  if (!(o.min_value >= 0 && o.min_value <= o.max_value && std::isfinite(o.max_value)))
+    throw InvalidArgument("random_ellipsoids: value range must satisfy 0 <= min <= max < inf");
+  if (!(o.negative_fraction >= 0 && o.negative_fraction <= 1))
+    throw InvalidArgument("random_ellipsoids: negative_fraction must lie in [0, 1]");
+
+  std::mt19937_64 engine(seed);
+  auto uniform = [&engine](double lo, double hi) {
+    const double u = static_cast<double>(engine() >> 11) * 0x1.0p-53;
+    return lo + (hi - lo) * u;
+  };
+  std::vector<Ellipsoid> out;
+  out.reserve(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    Ellipsoid e{};
+    e.semi_axis_x = uniform(o.min_semi_axis, o.max_semi_axis);
+    e.semi_axis_y = uniform(o.min_semi_axis, o.max_semi_axis);
+    e.semi_axis_z = uniform(o.min_semi_axis, o.max_semi_axis);
+    e.phi = uniform(0, M_PI);
+    const double c = std::cos(e.phi), s = std::sin(e.phi);
+    const double a2 = e.semi_axis_x * e.semi_axis_x, b2 = e.semi_axis_y * e.semi_axis_y;
+    const double half_x = std::min(1.0, std::sqrt(a2 * c * c + b2 * s * s));
+    const double half_y = std::min(1.0, std::sqrt(a2 * s * s + b2 * c * c));
+    e.centre_x = uniform(-1 + half_x, 1 - half_x);
+    e.centre_y = uniform(-1 + half_y, 1 - half_y);
+    e.centre_z = uniform(-1 + e.semi_axis_z, 1 - e.semi_axis_z);
+    const double magnitude = uniform(o.min_value, o.max_value);
+    e.value = uniform(0, 1) < o.negative_fraction ? -magnitude : magnitude;
+    out.push_back(e);
+  }
+  return out;
 }
 
 }  // namespace diffrecon

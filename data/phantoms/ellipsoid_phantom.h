@@ -2,6 +2,7 @@
 
 #include <torch/types.h>
 
+#include <cstdint>
 #include <vector>
 
 namespace diffrecon {
@@ -27,5 +28,25 @@ torch::Tensor rasterize_ellipsoids(const std::vector<Ellipsoid>& ellipsoids, int
 
 // rasterize_ellipsoids(shepp_logan_ellipsoids(modified), nz, ny, nx).
 torch::Tensor shepp_logan_3d(int64_t nz, int64_t ny, int64_t nx, bool modified = true);
+
+// Ranges for random_ellipsoids. Semi-axes are uniform in [min_semi_axis, max_semi_axis], value
+// magnitudes uniform in [min_value, max_value]; a value is negative with probability negative_fraction.
+// Requires 0 < min_semi_axis ≤ max_semi_axis ≤ 1, 0 ≤ min_value ≤ max_value, 0 ≤ negative_fraction ≤ 1.
+struct RandomEllipsoidOptions {
+  double min_semi_axis = 0.05;
+  double max_semi_axis = 0.4;
+  double min_value = 0.1;
+  double max_value = 1.0;
+  double negative_fraction = 0.0;
+};
+
+// `count` random ellipsoids lying inside the cube [−1, 1]³: phi is uniform in [0, π); each centre
+// coordinate is uniform over the positions that keep the ellipsoid's bounding box
+// (±√(a² cos²phi + b² sin²phi), ±√(a² sin²phi + b² cos²phi), ±c) inside the cube.
+// Deterministic and platform independent: std::mt19937_64(seed), u = (draw >> 11)·2⁻⁵³ ∈ [0, 1), nine
+// draws per ellipsoid (a, b, c, phi, centre x, y, z, |value|, sign), so the first n ellipsoids of a
+// longer list with the same seed and options are the list for count n.
+std::vector<Ellipsoid> random_ellipsoids(int count, uint64_t seed,
+                                         const RandomEllipsoidOptions& options = {});
 
 }  // namespace diffrecon
