@@ -6,7 +6,8 @@ packages=(
   cmake ninja-build g++ pkg-config
   libtorch-dev                     # LibTorch 1.13 (CPU)
   libinsighttoolkit5-dev libgdcm-dev  # ITK 5.2 with GDCM: DICOM, NIfTI, MetaImage, NRRD
-  libfftw3-dev libhdf5-dev
+  libfftw3-dev libhdf5-dev zlib1g-dev
+  dicom3tools dcm2niix             # DICOM validation in the tests (dciodvfy, dcm2niix)
   libboost-program-options-dev
   libgtest-dev
   mricron-data                     # the Colin27 head (ch2.nii.gz) for demos and training
