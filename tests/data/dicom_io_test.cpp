@@ -174,6 +174,25 @@ TEST_F(DicomIo, MissingSliceIsReportedNotInterpolated) {
   }
 }
 
+TEST_F(DicomIo, UnevenSliceSpacingIsReported) {
+  write_volume(test_volume(true, oblique_rotation(0.0)), path("s/"));  // identity: z = 7 + 2.5 k
+  const fs::path victim = dir_ / "s" / "IM00004.dcm";
+  std::ifstream in(victim, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const std::string position = "-12.5\\30.25\\14.5";
+  const auto at = bytes.find(position);
+  ASSERT_NE(at, std::string::npos) << "ImagePositionPatient of slice 4 not found";
+  bytes.replace(at, position.size(), "-12.5\\30.25\\15.1");
+  std::ofstream(victim, std::ios::binary) << bytes;
+  try {
+    read_volume(path("s"));
+    FAIL() << "unevenly spaced slices were read";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("uneven slice spacing"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(DicomIo, ReferenceSeriesProvidesStudyAndFrameOfReference) {
   const Volume v = test_volume(true, oblique_rotation(0.0));
   write_volume(v, path("ref/"));
