@@ -1,5 +1,6 @@
 #include "data/io/dicom_io.h"
 
+#include <gdcmImageHelper.h>
 #include <gdcmTrace.h>
 #include <gdcmUIDGenerator.h>
 #include <itkGDCMImageIO.h>
@@ -29,11 +30,13 @@ using FloatImage = itk::Image<float, 3>;
 using Dictionary = itk::MetaDataDictionary;
 
 // GDCM and ITK print warnings for every slice of common, harmless files; our own checks report
-// what matters as errors.
-void silence_toolkit_warnings() {
+// what matters as errors. RescaleSlope/Intercept are read and written as plain attributes for every
+// modality: otherwise GDCM turns an MR series with a non-trivial rescale into Enhanced MR objects.
+void configure_toolkits() {
   gdcm::Trace::WarningOff();
   gdcm::Trace::DebugOff();
   itk::Object::GlobalWarningDisplayOff();
+  gdcm::ImageHelper::SetForceRescaleInterceptSlope(true);
 }
 
 std::string trimmed(std::string s) {
@@ -202,7 +205,7 @@ void write_slices(const torch::Tensor& voxels, const Geometry& g, const std::vec
 }  // namespace
 
 std::vector<DicomSeriesSummary> list_dicom_series(const std::string& path) {
-  silence_toolkit_warnings();
+  configure_toolkits();
   std::vector<DicomSeriesSummary> out;
   for (const SliceFile& file : dicom_files(directory_of(path))) {
     const std::string uid = tag(file.header, "0020|000e");
@@ -218,7 +221,7 @@ std::vector<DicomSeriesSummary> list_dicom_series(const std::string& path) {
 }
 
 Volume read_dicom_series(const std::string& path, const std::string& series_uid) {
-  silence_toolkit_warnings();
+  configure_toolkits();
   const std::string directory = directory_of(path);
   std::string uid = series_uid;
   std::error_code ec;
@@ -282,7 +285,7 @@ Volume read_dicom_series(const std::string& path, const std::string& series_uid)
 }
 
 void write_dicom_series(const Volume& volume, const std::string& directory, const DicomWriteOptions& options) {
-  silence_toolkit_warnings();
+  configure_toolkits();
   const std::string modality = options.modality;
   if (modality != "MR" && modality != "CT" && modality != "OT")
     throw InvalidArgument("DICOM modality must be MR, CT or OT, got '" + modality + "'");

@@ -8,6 +8,7 @@
 #include "core/device.h"
 #include "core/logging.h"
 #include "core/progress.h"
+#include "data/io/measurement_file.h"
 #include "data/io/volume_io.h"
 
 namespace diffrecon::cli {
@@ -172,6 +173,30 @@ TEST_F(Cli, ConvertRefusesToOverwriteItsInputAndEvaluateRejectsMismatchedSizes) 
   EXPECT_NE(r.err.find("differ in size"), std::string::npos) << r.err;
   EXPECT_EQ(invoke({"info"}).code, 2);
   EXPECT_EQ(invoke({"info", (dir_ / "absent.nii").string()}).code, 1);
+}
+
+
+TEST_F(Cli, InfoDescribesAMeasurementFile) {
+  Measurement m;
+  m.modality = Modality::kCt;
+  m.data = torch::rand({4, 6, 10});
+  m.arrays["angles"] = torch::linspace(0, M_PI, 7, torch::kDouble).narrow(0, 0, 6).contiguous();
+  m.parameters["detector_spacing_mm"] = 1.5;
+  m.volume_size = {8, 8, 4};
+  m.noise.kind = "gaussian";
+  m.noise.sigma = 0.01;
+  m.provenance = {"0.1.0", "diffrecon simulate ct", "2026-11-29T12:00:00Z", 42};
+  const auto file = (dir_ / "m.h5").string();
+  write_measurement(m, file);
+  const auto r = invoke({"info", file});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("measurement  ct, data [4, 6, 10] float32"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("array        angles [6] float64"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("parameter    detector_spacing_mm = 1.5"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("noise        gaussian, sigma 0.01"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("seed 42"), std::string::npos) << r.out;
+  std::ofstream(dir_ / "bad.h5") << "not HDF5";
+  EXPECT_EQ(invoke({"info", (dir_ / "bad.h5").string()}).code, 1);
 }
 
 }  // namespace

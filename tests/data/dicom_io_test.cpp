@@ -117,12 +117,21 @@ TEST_F(DicomIo, NiftiDicomNiftiMhaNrrdRoundTripKeepsVoxelsAndObliqueGeometry) {
   expect_same_geometry(back.geometry(), original.geometry(), "after NIfTI, MHA, NRRD");
 }
 
-TEST_F(DicomIo, RealValuesAreQuantisedWithinHalfARescaleStep) {
+TEST_F(DicomIo, RealValuesAreQuantisedWithinHalfARescaleStepInClassicImageObjects) {
   const Volume original = test_volume(false, oblique_rotation(0.0));
-  write_volume(original, path("s"), {VolumeFormat::kDicom, "", {}});
-  const Volume back = read_volume(path("s"));
-  const double step = 4.0 / 65534;  // values span [−1, 3]
-  EXPECT_LE((back.data() - original.data()).abs().max().item<double>(), 0.5 * step + 1e-6);
+  for (const std::string modality : {"MR", "CT"}) {
+    VolumeWriteOptions options;
+    options.format = VolumeFormat::kDicom;
+    options.dicom.modality = modality;
+    write_volume(original, path(modality), options);
+    const Volume back = read_volume(path(modality));
+    const double step = 4.0 / 65534;  // values span [−1, 3]
+    EXPECT_LE((back.data() - original.data()).abs().max().item<double>(), 0.5 * step + 1e-6) << modality;
+    std::ifstream in(dir_ / modality / "IM00001.dcm", std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string classic = modality == "MR" ? "1.2.840.10008.5.1.4.1.1.4" : "1.2.840.10008.5.1.4.1.1.2";
+    EXPECT_NE(bytes.find(classic + '\0'), std::string::npos) << modality << ": not a classic image object";
+  }
 }
 
 TEST_F(DicomIo, LeftHandedVolumeKeepsEveryVoxelInPlace) {
