@@ -19,8 +19,9 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "data/io/dicom_structure.h"
-#include "data/io/staging_directory.h"
+#include "data/io/internal/dicom_structure.h"
+#include "data/io/internal/itk_conversion.h"
+#include "data/io/internal/staging_directory.h"
 
 namespace diffrecon {
 namespace {
@@ -170,21 +171,7 @@ template <typename TPixel>
 void write_slices(const torch::Tensor& voxels, const Geometry& g, const std::vector<std::string>& files,
                   std::vector<Dictionary>& dictionaries, const std::string& directory) {
   using Volume3 = itk::Image<TPixel, 3>;
-  auto import = itk::ImportImageFilter<TPixel, 3>::New();
-  typename Volume3::SizeType size;
-  size[0] = voxels.size(2);
-  size[1] = voxels.size(1);
-  size[2] = voxels.size(0);
-  typename Volume3::RegionType region;
-  region.SetSize(size);
-  import->SetRegion(region);
-  typename Volume3::DirectionType direction;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) direction(i, j) = g.direction[3 * i + j];
-  import->SetSpacing(g.spacing.data());
-  import->SetOrigin(g.origin.data());
-  import->SetDirection(direction);
-  import->SetImportPointer(const_cast<TPixel*>(voxels.data_ptr<TPixel>()), voxels.numel(), false);
+  auto import = import_voxels<TPixel>(voxels, g);
 
   auto io = itk::GDCMImageIO::New();
   io->KeepOriginalUIDOn();
@@ -262,26 +249,10 @@ Volume read_dicom_series(const std::string& path, const std::string& series_uid)
   }
   FloatImage::Pointer image = reader->GetOutput();
   const auto size = image->GetLargestPossibleRegion().GetSize();
-  const int64_t voxels = static_cast<int64_t>(size[0]) * size[1] * size[2];
-  if (voxels > kMaxVolumeVoxels) throw IoError(directory + ": the series is too large");
-  auto data = torch::from_blob(image->GetBufferPointer(),
-                               {static_cast<int64_t>(size[2]), static_cast<int64_t>(size[1]),
-                                static_cast<int64_t>(size[0])},
-                               torch::kFloat)
-                  .clone();
-  if (!torch::isfinite(data).all().item<bool>()) throw IoError(directory + ": the series contains NaN or Inf");
-  Geometry geometry;
-  for (int i = 0; i < 3; ++i) {
-    geometry.spacing[i] = image->GetSpacing()[i];
-    geometry.origin[i] = image->GetOrigin()[i];
-    for (int j = 0; j < 3; ++j) geometry.direction[3 * i + j] = image->GetDirection()(i, j);
-  }
-  if (slice_spacing > 0) geometry.spacing[2] = slice_spacing;
-  try {
-    return Volume(data, geometry);
-  } catch (const Error& e) {
-    throw IoError(directory + ": " + e.what());
-  }
+  if (static_cast<int64_t>(size[0]) * size[1] * size[2] > kMaxVolumeVoxels)
+    throw IoError(directory + ": the series is too large");
+  return volume_from_itk(*image, directory,
+                         slice_spacing > 0 ? std::optional<double>(slice_spacing) : std::nullopt);
 }
 
 void write_dicom_series(const Volume& volume, const std::string& directory, const DicomWriteOptions& options) {

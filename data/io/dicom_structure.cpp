@@ -1,4 +1,4 @@
-#include "data/io/dicom_structure.h"
+#include "data/io/internal/dicom_structure.h"
 
 #include <cstdint>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "data/io/itk_file_io.h"
+#include "data/io/internal/itk_file_io.h"
 
 #include <itkImage.h>
 #include <itkImageFileReader.h>
@@ -7,12 +7,14 @@
 #include <itkImportImageFilter.h>
 #include <zlib.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "core/error.h"
-#include "data/io/staging_directory.h"
+#include "data/io/internal/itk_conversion.h"
+#include "data/io/internal/staging_directory.h"
 #include "data/io/volume_io.h"
 
 namespace diffrecon {
@@ -109,6 +111,10 @@ Volume read_itk_file(const std::string& path) {
   if (io->GetNumberOfComponents() != 1)
     throw IoError(path + ": expected one value per voxel, the file has " +
                   std::to_string(io->GetNumberOfComponents()) + " components");
+  for (unsigned d = 0; d < 3; ++d)
+    if (!(io->GetSpacing(d) > 0) || !std::isfinite(io->GetSpacing(d)))
+      throw IoError(path + ": voxel spacing must be finite and positive, the header gives " +
+                    std::to_string(io->GetSpacing(d)) + " along axis " + std::to_string(d));
   int64_t voxels = 1;
   for (unsigned d = 0; d < 3; ++d) {
     const auto n = static_cast<int64_t>(io->GetDimensions(d));
@@ -128,45 +134,12 @@ Volume read_itk_file(const std::string& path) {
   } catch (const itk::ExceptionObject& e) {
     throw IoError(path + ": cannot read the voxels: " + e.GetDescription());
   }
-  ImageType::Pointer image = reader->GetOutput();
-  const auto size = image->GetLargestPossibleRegion().GetSize();
-  auto data = torch::from_blob(image->GetBufferPointer(),
-                               {static_cast<int64_t>(size[2]), static_cast<int64_t>(size[1]),
-                                static_cast<int64_t>(size[0])},
-                               torch::kFloat)
-                  .clone();
-  if (!torch::isfinite(data).all().item<bool>()) throw IoError(path + ": the volume contains NaN or Inf voxels");
-  Geometry geometry;
-  for (int i = 0; i < 3; ++i) {
-    geometry.spacing[i] = image->GetSpacing()[i];
-    geometry.origin[i] = image->GetOrigin()[i];
-    for (int j = 0; j < 3; ++j) geometry.direction[3 * i + j] = image->GetDirection()(i, j);
-  }
-  try {
-    return Volume(data, geometry);
-  } catch (const Error& e) {
-    throw IoError(path + ": " + e.what());
-  }
+  return volume_from_itk(*reader->GetOutput(), path);
 }
 
 void write_itk_file(const Volume& volume, const std::string& path) {
   const auto data = volume.data().to(torch::kCPU).contiguous();
-  auto import = itk::ImportImageFilter<float, 3>::New();
-  ImageType::SizeType size;
-  size[0] = volume.nx();
-  size[1] = volume.ny();
-  size[2] = volume.nz();
-  ImageType::RegionType region;
-  region.SetSize(size);
-  import->SetRegion(region);
-  const Geometry& g = volume.geometry();
-  ImageType::DirectionType direction;
-  for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 3; ++j) direction(i, j) = g.direction[3 * i + j];
-  import->SetSpacing(g.spacing.data());
-  import->SetOrigin(g.origin.data());
-  import->SetDirection(direction);
-  import->SetImportPointer(const_cast<float*>(data.data_ptr<float>()), data.numel(), /*LetImportManageMemory=*/false);
+  auto import = import_voxels<float>(data, volume.geometry());
 
   const fs::path target(path);
   StagingDirectory staging(target);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
-#include "data/io/staging_directory.h"
+#include "data/io/internal/staging_directory.h"
 
 namespace diffrecon {
 namespace {

@@ -1,4 +1,4 @@
-#include "data/io/staging_directory.h"
+#include "data/io/internal/staging_directory.h"
 
 #include <random>
 

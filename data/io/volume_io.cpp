@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 #include "data/io/dicom_io.h"
-#include "data/io/itk_file_io.h"
+#include "data/io/internal/itk_file_io.h"
 
 namespace diffrecon {
 namespace {

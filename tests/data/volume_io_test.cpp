@@ -82,6 +82,20 @@ TEST_F(VolumeIo, BadPathsAndFilesGiveIoError) {
 }
 
 
+TEST_F(VolumeIo, ZeroOrNegativeSpacingIsRefused) {
+  for (const char* spacing : {"0 1 1", "1 -2 1", "1 1 nan"}) {
+    const std::string file = path("spacing.mha");
+    {
+      std::ofstream out(file, std::ios::binary);
+      out << "ObjectType = Image\nNDims = 3\nDimSize = 2 2 2\nElementSpacing = " << spacing
+          << "\nElementType = MET_FLOAT\nElementDataFile = LOCAL\n";
+      const std::vector<float> voxels(8, 1.0f);
+      out.write(reinterpret_cast<const char*>(voxels.data()), sizeof(float) * voxels.size());
+    }
+    EXPECT_THROW(read_volume(file), IoError) << spacing;
+  }
+}
+
 // Overwrites `bytes` at `offset` of a file.
 void patch(const std::string& file, std::streamoff offset, const std::vector<char>& bytes) {
   std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
