@@ -18,8 +18,13 @@ function(diffrecon_add_module)
   endif()
 
   file(RELATIVE_PATH folder "${ARG_INCLUDE_ROOT}" "${CMAKE_CURRENT_SOURCE_DIR}")
-  file(GLOB headers RELATIVE "${CMAKE_CURRENT_SOURCE_DIR}" CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.h")
-  install(FILES ${headers} DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/diffrecon/${folder}")
+  # Public headers, subfolders included; headers under internal/ stay private to the module.
+  file(GLOB_RECURSE headers RELATIVE "${CMAKE_CURRENT_SOURCE_DIR}" CONFIGURE_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/*.h")
+  list(FILTER headers EXCLUDE REGEX "(^|/)internal/")
+  foreach(header ${headers})
+    get_filename_component(subfolder "${header}" DIRECTORY)
+    install(FILES "${header}" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/diffrecon/${folder}/${subfolder}")
+  endforeach()
   install(TARGETS ${target} EXPORT diffreconTargets
     LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}"
     ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}"

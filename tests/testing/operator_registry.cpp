@@ -1,6 +1,7 @@
 #include "testing/operator_registry.h"
 
 #include "operators/algebra.h"
+#include "operators/ct/parallel_beam.h"
 #include "operators/dense_matrix.h"
 #include "operators/finite_difference.h"
 #include "testing/operator_contract.h"
@@ -19,6 +20,16 @@ OperatorPtr complex_matrix(torch::Device device, int64_t rows, int64_t cols, uin
 }
 
 OperatorPtr dz(Boundary b = Boundary::kCircular) { return finite_difference_z(kVolume, b); }
+
+// Anisotropic pixels, views over 180° including 45° (both traversal branches), more bins than fit.
+OperatorPtr small_projector() {
+  ParallelBeamGeometry g;
+  g.angles = {0.0, 0.3, M_PI / 4, 1.2, M_PI / 2, 2.0, 2.9};
+  g.nz = kVolume[0], g.ny = kVolume[1], g.nx = kVolume[2];
+  g.pixel_spacing_x = 0.9, g.pixel_spacing_y = 1.4;
+  g.detector_count = 13, g.detector_spacing = 0.8;
+  return parallel_beam_projector(g);
+}
 
 }  // namespace
 
@@ -56,6 +67,8 @@ const std::vector<OperatorCase>& registered_operators() {
          const auto dmat = finite_difference({7}, 0);
          return sum(normal_of(a), scale(10.0, normal_of(dmat)));
        }},
+      {"parallel_beam", [](D) { return small_projector(); }},
+      {"admm_ct_x_update", [](D) { return sum(normal_of(small_projector()), scale(10.0, normal_of(dz()))); }},
       {"compose_stack_adjoint",
        [](D) { return compose(adjoint_of(stack({dz(), finite_difference_y(kVolume)})),
                         stack({finite_difference_x(kVolume), dz(Boundary::kNeumann)})); }},
