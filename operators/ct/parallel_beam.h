@@ -27,6 +27,14 @@ struct ParallelBeamGeometry {
 // back projection run one traversal with two accumulation policies, so Aᵀ is the exact adjoint for the
 // plain element-sum inner products. Range [nz, angles, detector_count]; real tensors, CPU; slices and
 // views run in parallel on the intra-op pool.
+//
+// Relation to the projector of the official DiffusionMBIR/DDS/TPDM/DDIP code
+// (../shared/reference/diffusion_methods.md §1.1): with unit pixel and bin spacing and
+// ceil(√2·n) bins, A is their rotate-and-sum A up to interpolation, while their "AT" is
+// (π / (2V))·Aᵀ for V views (measured <A x, z>/<x, AT z> = 2V/π). Their ADMM x-update
+// (AT A + ρ DᵀD) x = AT y + ρ Dᵀ(z − u) is ours with ρ' = ρ·2V/π; with pixel spacing p mm our A
+// carries a further factor p, so ρ' = ρ·(2V/π)·p² and λ' = λ·(2V/π)·p² (λ/ρ, the shrinkage
+// threshold on D x, is unchanged).
 OperatorPtr parallel_beam_projector(const ParallelBeamGeometry& geometry);
 
 }  // namespace diffrecon
