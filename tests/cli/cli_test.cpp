@@ -10,6 +10,7 @@
 #include "core/progress.h"
 #include "data/io/measurement_file.h"
 #include "data/io/volume_io.h"
+#include "testing/scratch_directory.h"
 
 namespace diffrecon::cli {
 namespace {
@@ -32,15 +33,7 @@ Outcome invoke(std::vector<std::string> args) {
   return {code, out.str(), err.str()};
 }
 
-class Cli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("diffrecon_cli_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+class Cli : public testing::ScratchDirectoryTest {};
 
 TEST_F(Cli, HelpListsEveryCommand) {
   const auto r = invoke({"--help"});

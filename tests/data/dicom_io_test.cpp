@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "testing/scratch_directory.h"
 #include "data/io/volume_io.h"
 
 namespace diffrecon {
@@ -89,18 +90,7 @@ std::string run_tool(const std::string& command) {
   return text.str();
 }
 
-class DicomIo : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("diffrecon_dicom_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
-};
+class DicomIo : public testing::ScratchDirectoryTest {};
 
 TEST_F(DicomIo, NiftiDicomNiftiMhaNrrdRoundTripKeepsVoxelsAndObliqueGeometry) {
   const Volume original = test_volume(true, oblique_rotation(0.3));

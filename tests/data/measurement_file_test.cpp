@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "testing/scratch_directory.h"
 
 namespace diffrecon {
 namespace {
@@ -309,21 +310,14 @@ void write_bytes(const std::string& path, const std::string& bytes) {
 
 // ---------------------------------------------------------------------------------------------------
 
-class MeasurementFile : public ::testing::Test {
+class MeasurementFile : public testing::ScratchDirectoryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("diffrecon_measurement_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
   void TearDown() override {
     std::error_code ec;
     fs::permissions(dir_ / "locked", fs::perms::owner_all, ec);
-    fs::remove_all(dir_);
+    ScratchDirectoryTest::TearDown();
   }
 
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
   // Throws unless reading `file` fails with an IoError naming the file and `field`.
   void expect_rejected(const std::string& file, const std::string& field, const std::string& context,
@@ -363,7 +357,6 @@ class MeasurementFile : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
 };
 
 TEST_F(MeasurementFile, RoundTripsCtBitExactly) {

@@ -9,22 +9,15 @@
 #include <typeinfo>
 
 #include "core/error.h"
+#include "testing/scratch_directory.h"
 
 namespace diffrecon {
 namespace {
 
 namespace fs = std::filesystem;
 
-class VolumeIo : public ::testing::Test {
+class VolumeIo : public testing::ScratchDirectoryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("diffrecon_volume_io_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   static Volume oblique_volume() {
     Geometry g;
     g.spacing = {0.7, 1.3, 2.5};
@@ -34,8 +27,6 @@ class VolumeIo : public ::testing::Test {
     return Volume(torch::arange(4 * 5 * 6, torch::kFloat).view({4, 5, 6}) / 7.0, g);
   }
 
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
 };
 
 TEST_F(VolumeIo, RoundTripsVoxelsAndGeometryThroughEveryFormat) {
