@@ -23,10 +23,6 @@ namespace {
 using ImageType = itk::Image<float, 3>;
 namespace fs = std::filesystem;
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // Offset of the voxel data from the NIfTI-1 (348-byte) or NIfTI-2 (540-byte) header, either byte order.
 int64_t nifti_voxel_offset(const unsigned char* header, size_t length, const std::string& path) {
   auto read32 = [&](size_t at, bool swap) {
@@ -123,7 +119,8 @@ Volume read_itk_file(const std::string& path) {
                     std::to_string(kMaxVolumeVoxels) + " voxels)");
     voxels *= n;
   }
-  if (ends_with(path, ".nii") || ends_with(path, ".nii.gz"))
+  const VolumeFormat format = format_of_path(path);
+  if (format == VolumeFormat::kNifti || format == VolumeFormat::kNiftiGz)
     check_nifti_length(path, voxels * static_cast<int64_t>(io->GetComponentSize()));
 
   auto reader = itk::ImageFileReader<ImageType>::New();
