@@ -1,5 +1,7 @@
 #include "core/threading.h"
 
+#include <ATen/Parallel.h>
+
 #include <thread>
 
 namespace diffrecon {
@@ -12,5 +14,9 @@ int hardware_threads() {
 void set_thread_count(int count) { at::set_num_threads(count > 0 ? count : hardware_threads()); }
 
 int thread_count() { return at::get_num_threads(); }
+
+void parallel_for(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& f) {
+  at::parallel_for(begin, end, grain, f);
+}
 
 }  // namespace diffrecon

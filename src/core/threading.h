@@ -1,8 +1,7 @@
 #pragma once
 
-#include <ATen/Parallel.h>
-
 #include <cstdint>
+#include <functional>
 
 namespace diffrecon {
 
@@ -15,9 +14,8 @@ void set_thread_count(int count);
 int thread_count();
 
 // Runs f(chunk_begin, chunk_end) over [begin, end) on the intra-op pool, chunks of at least `grain`.
-template <typename F>
-void parallel_for(int64_t begin, int64_t end, int64_t grain, const F& f) {
-  at::parallel_for(begin, end, grain, f);
-}
+// Compiled once in core (LibTorch's OpenMP backend parallelises at::parallel_for only in code built
+// with OpenMP), so callers need no OpenMP flags.
+void parallel_for(int64_t begin, int64_t end, int64_t grain, const std::function<void(int64_t, int64_t)>& f);
 
 }  // namespace diffrecon

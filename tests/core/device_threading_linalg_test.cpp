@@ -2,6 +2,9 @@
 
 #include <atomic>
 #include <cmath>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "core/device.h"
 #include "core/error.h"
@@ -39,6 +42,19 @@ TEST(Threading, ThreadCountFollowsTheSetting) {
     for (int64_t i = begin; i < end; ++i) total += i;
   });
   EXPECT_EQ(total.load(), 999 * 1000 / 2);
+}
+
+TEST(Threading, ParallelForRunsChunksOnSeveralThreads) {
+  // Regression: built without OpenMP, at::parallel_for silently ran everything on the calling thread.
+  set_thread_count(2);
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  parallel_for(0, 2, 1, [&](int64_t, int64_t) {
+    const std::lock_guard<std::mutex> lock(mutex);
+    threads.insert(std::this_thread::get_id());
+  });
+  set_thread_count(0);
+  EXPECT_EQ(threads.size(), 2u);
 }
 
 TEST(Linalg, VdotConjugatesTheFirstArgument) {
