@@ -25,6 +25,7 @@ struct Context {
   std::ostream& out;  // results (tables, summaries); logs and progress go to stderr
   torch::Device device;
   uint64_t seed;
+  std::string command_line;  // the invocation, for provenance records
 };
 
 struct Command {

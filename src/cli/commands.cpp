@@ -10,10 +10,18 @@ void add_convert_options(po::options_description& options);
 int run_convert(const Context& context);
 void add_evaluate_options(po::options_description& options);
 int run_evaluate(const Context& context);
+void add_simulate_options(po::options_description& options);
+int run_simulate(const Context& context);
+void add_reconstruct_options(po::options_description& options);
+int run_reconstruct(const Context& context);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
-      {"demo", "simulate and reconstruct a 3D Shepp-Logan phantom, print PSNR, write the volume",
+      {"simulate", "simulate scanner measurements of a volume (CT: sparse-view or limited-angle sinogram)",
+       add_simulate_options, run_simulate, {"modality"}},
+      {"reconstruct", "reconstruct a volume from a measurement file (CT: fbp, cgls, admm-tv)", add_reconstruct_options,
+       run_reconstruct},
+      {"demo", "8-view CT of the Colin27 head: FBP and ADMM-TV, print PSNR, write the volume",
        add_demo_options, run_demo},
       {"info", "describe a volume: size, spacing, origin, orientation, intensity range", add_info_options, run_info,
        {"input"}},

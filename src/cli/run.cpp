@@ -116,7 +116,10 @@ int run_command(const Command& command, int argc, const char* const* argv, std::
   apply_common_settings(vm);
   const int64_t seed = vm["seed"].as<int64_t>();
   if (seed < 0) throw UsageError("--seed must be >= 0");
-  const Context context{vm, out, parse_device_option(vm["device"].as<std::string>()), static_cast<uint64_t>(seed)};
+  std::string command_line = "diffrecon";
+  for (int i = 0; i < argc; ++i) command_line += std::string(" ") + argv[i];
+  const Context context{vm, out, parse_device_option(vm["device"].as<std::string>()), static_cast<uint64_t>(seed),
+                        command_line};
   return command.run(context);
 }
 

@@ -7,7 +7,9 @@
 #include "cli/command.h"
 #include "core/device.h"
 #include "core/logging.h"
+#include "core/metrics.h"
 #include "core/progress.h"
+#include "data/phantoms/ellipsoid_phantom.h"
 #include "data/io/measurement_file.h"
 #include "data/io/volume_io.h"
 #include "testing/scratch_directory.h"
@@ -35,6 +37,24 @@ Outcome invoke(std::vector<std::string> args) {
 
 class Cli : public testing::ScratchDirectoryTest {};
 
+// The number in a table row that starts with `label` (the first number after it).
+double table_value(const std::string& text, const std::string& label) {
+  const auto at = text.find(label);
+  if (at == std::string::npos) return std::nan("");
+  return std::stod(text.substr(at + label.size()));
+}
+
+// Writes an n³ Shepp–Logan phantom (plus Gaussian noise of σ `sigma`) with 1.5 mm voxels.
+torch::Tensor write_phantom(const std::string& path, int64_t n, double sigma = 0, uint64_t seed = 1) {
+  torch::manual_seed(seed);
+  const auto data = shepp_logan_3d(n, n, n) + sigma * torch::randn({n, n, n});
+  Geometry geometry;
+  geometry.spacing = {1.5, 1.5, 1.5};
+  geometry.origin = {-20, 10, 3};
+  write_volume(Volume(data, geometry), path);
+  return data;
+}
+
 TEST_F(Cli, HelpListsEveryCommand) {
   const auto r = invoke({"--help"});
   EXPECT_EQ(r.code, 0);
@@ -61,8 +81,9 @@ TEST_F(Cli, UnknownCommandAndUnknownOptionAreBadUsage) {
 }
 
 TEST_F(Cli, BadOptionValuesAreBadUsage) {
-  EXPECT_EQ(invoke({"demo", "--size", "many"}).code, 2);
-  EXPECT_EQ(invoke({"demo", "--size", "1"}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--views", "many"}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--views", "0"}).code, 2);
+  EXPECT_EQ(invoke({"demo", "--part", "middle"}).code, 2);
   EXPECT_EQ(invoke({"demo", "--threads", "-2"}).code, 2);
   EXPECT_EQ(invoke({"demo", "--device", "tpu"}).code, 2);
   EXPECT_EQ(invoke({"demo", "--seed", "-1"}).code, 2);
@@ -72,36 +93,39 @@ TEST_F(Cli, BadOptionValuesAreBadUsage) {
 TEST_F(Cli, CommandHelpShowsItsOwnAndCommonOptions) {
   const auto r = invoke({"demo", "--help"});
   EXPECT_EQ(r.code, 0);
-  EXPECT_NE(r.out.find("--noise-sigma"), std::string::npos);
+  EXPECT_NE(r.out.find("--views"), std::string::npos);
   EXPECT_NE(r.out.find("--config"), std::string::npos);
 }
 
 TEST_F(Cli, CudaWithoutCudaIsAClearFailure) {
   if (cuda_available()) GTEST_SKIP();
-  const auto r = invoke({"demo", "--device", "cuda", "--size", "8"});
+  const auto r = invoke({"demo", "--device", "cuda", "--slices", "2"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("CUDA is not available"), std::string::npos) << r.err;
 }
 
-TEST_F(Cli, DemoDenoisesWritesTheVolumeAndFollowsTheConfigFile) {
+TEST_F(Cli, DemoReconstructsColin27WritesTheVolumeAndFollowsTheConfigFile) {
   const auto output = (dir_ / "demo.nii.gz").string();
   const auto config = (dir_ / "demo.ini").string();
-  std::ofstream(config) << "# INI: option = value\nsize = 40\niterations = 10\noutput = " << (dir_ / "wrong.nii").string()
+  std::ofstream(config) << "# INI: option = value\nslices = 4\niterations = 10\noutput = " << (dir_ / "wrong.nii").string()
                         << "\n";
   const auto r = invoke({"demo", "--config", config, "--output", output, "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << "--quiet must silence logs and progress: " << r.err;
   const Volume v = read_volume(output);  // the command line overrides the file's output
-  EXPECT_EQ(v.nz(), 40);                 // the file's size applies
+  EXPECT_EQ(v.nz(), 4);                  // the file's slice count applies
+  EXPECT_EQ(v.nx(), 128);
+  EXPECT_NEAR(v.geometry().spacing[0], 1.75, 0.02);
   EXPECT_FALSE(fs::exists(dir_ / "wrong.nii"));
-  double noisy = 0, tv = 0;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.find("noisy input") != std::string::npos) noisy = std::stod(line.substr(line.rfind(' ')));
-    if (line.find("ADMM-TV") != std::string::npos) tv = std::stod(line.substr(line.rfind(' ')));
-  }
-  EXPECT_GT(noisy, 15.0) << r.out;
-  EXPECT_GT(tv, noisy + 5.0) << r.out;
+  const double fbp = table_value(r.out, "FBP (ram-lak)"), tv = table_value(r.out, "CG)");
+  EXPECT_GT(fbp, 10.0) << r.out;
+  EXPECT_GT(tv, fbp + 4.0) << r.out;
+}
+
+TEST_F(Cli, DemoWithoutTheColin27FileSaysWhatIsMissing) {
+  const auto r = invoke({"demo", "--colin27", (dir_ / "absent.nii.gz").string(), "--quiet"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("absent.nii.gz"), std::string::npos) << r.err;
 }
 
 TEST_F(Cli, ConfigFileWithUnknownKeyOrMissingFileIsBadUsage) {
@@ -112,7 +136,7 @@ TEST_F(Cli, ConfigFileWithUnknownKeyOrMissingFileIsBadUsage) {
 }
 
 TEST_F(Cli, UnwritableOutputIsAFailure) {
-  const auto r = invoke({"demo", "--size", "8", "--iterations", "1", "--quiet", "--output", "/nonexistent/dir/x.nii.gz"});
+  const auto r = invoke({"demo", "--slices", "1", "--iterations", "1", "--quiet", "--output", "/nonexistent/dir/x.nii.gz"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
 }
@@ -120,7 +144,7 @@ TEST_F(Cli, UnwritableOutputIsAFailure) {
 
 TEST_F(Cli, InfoConvertAndEvaluateRoundTrip) {
   const auto first = (dir_ / "a.nii.gz").string(), second = (dir_ / "b.nrrd").string();
-  ASSERT_EQ(invoke({"demo", "--size", "16", "--iterations", "2", "--quiet", "--output", first}).code, 0);
+  write_phantom(first, 16);
   auto r = invoke({"info", first});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("16 x 16 x 16 voxels"), std::string::npos) << r.out;
@@ -134,30 +158,21 @@ TEST_F(Cli, InfoConvertAndEvaluateRoundTrip) {
   EXPECT_NE(r.out.find("\"sagittal\""), std::string::npos) << r.out;
 }
 
-// The number in a table row that starts with `label` (the first number after it).
-double table_value(const std::string& text, const std::string& label) {
-  const auto at = text.find(label);
-  if (at == std::string::npos) return std::nan("");
-  return std::stod(text.substr(at + label.size()));
-}
 
-TEST_F(Cli, EvaluateAgreesWithTheDemosOwnPsnr) {
+TEST_F(Cli, EvaluateAgreesWithTheLibrarysPsnr) {
   const auto clean = (dir_ / "clean.nii").string(), noisy = (dir_ / "noisy.nii").string();
-  ASSERT_EQ(invoke({"demo", "--size", "12", "--iterations", "0", "--noise-sigma", "0", "--quiet", "--output", clean}).code, 0);
-  const auto demo = invoke({"demo", "--size", "12", "--iterations", "0", "--quiet", "--output", noisy});
-  ASSERT_EQ(demo.code, 0);
+  const auto a = write_phantom(clean, 12), b = write_phantom(noisy, 12, 0.1);
   const auto r = invoke({"evaluate", "--reference", clean, "--input", noisy});
   ASSERT_EQ(r.code, 0) << r.err;
-  // With 0 iterations the output is the noisy input (σ = 0.1 on a range-1 phantom: about 20 dB).
-  const double expected = table_value(demo.out, "noisy input");
-  EXPECT_NEAR(expected, 20.0, 0.5) << demo.out;
-  EXPECT_NEAR(table_value(r.out, "volume"), expected, 0.006) << r.out;
+  // σ = 0.1 on a range-1 phantom: about 20 dB.
+  EXPECT_NEAR(table_value(r.out, "volume"), psnr(a, b), 0.006) << r.out;
+  EXPECT_NEAR(psnr(a, b), 20.0, 0.5);
 }
 
 TEST_F(Cli, ConvertRefusesToOverwriteItsInputAndEvaluateRejectsMismatchedSizes) {
   const auto a = (dir_ / "a.mha").string(), b = (dir_ / "b.mha").string();
-  ASSERT_EQ(invoke({"demo", "--size", "8", "--iterations", "0", "--quiet", "--output", a}).code, 0);
-  ASSERT_EQ(invoke({"demo", "--size", "9", "--iterations", "0", "--quiet", "--output", b}).code, 0);
+  write_phantom(a, 8);
+  write_phantom(b, 9);
   auto r = invoke({"convert", a, a});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("refusing to overwrite the input"), std::string::npos) << r.err;
@@ -190,6 +205,62 @@ TEST_F(Cli, InfoDescribesAMeasurementFile) {
   EXPECT_NE(r.out.find("seed 42"), std::string::npos) << r.out;
   std::ofstream(dir_ / "bad.h5") << "not HDF5";
   EXPECT_EQ(invoke({"info", (dir_ / "bad.h5").string()}).code, 1);
+}
+
+TEST_F(Cli, SimulateThenReconstructEveryMethodKeepsTheGeometry) {
+  const auto volume = (dir_ / "phantom.nii.gz").string(), measurement = (dir_ / "scan.h5").string();
+  const auto truth = write_phantom(volume, 16);
+  auto r = invoke({"simulate", "ct", "--input", volume, "--output", measurement, "--views", "30", "--scale", "0.02",
+                   "--photons", "1e6", "--seed", "5", "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("30 views"), std::string::npos) << r.out;
+  const Measurement m = read_measurement(measurement);
+  EXPECT_EQ(m.noise.kind, "poisson");
+  EXPECT_EQ(m.provenance.seed, 5u);
+  EXPECT_NE(m.provenance.command.find("simulate ct"), std::string::npos);
+  EXPECT_EQ(m.geometry, read_volume(volume).geometry());
+  for (const std::string method : {"fbp", "cgls", "admm-tv"}) {
+    const auto output = (dir_ / (method + ".nrrd")).string();
+    r = invoke({"reconstruct", "--input", measurement, "--method", method, "--output", output, "--iterations", "5",
+                "--quiet"});
+    ASSERT_EQ(r.code, 0) << method << ": " << r.err;
+    const Volume x = read_volume(output);
+    EXPECT_EQ(x.geometry(), m.geometry) << method;
+    EXPECT_GT(psnr(truth * 0.02, x.data()), 17.0) << method;
+  }
+}
+
+TEST_F(Cli, SimulateAndReconstructRejectBadRequests) {
+  const auto volume = (dir_ / "phantom.nii").string(), measurement = (dir_ / "scan.h5").string();
+  write_phantom(volume, 8);
+  const std::vector<std::string> base = {"simulate", "ct", "--input", volume, "--output", measurement, "--quiet"};
+  auto with = [&](std::vector<std::string> extra) {
+    auto args = base;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return invoke(args);
+  };
+  EXPECT_EQ(with({}).code, 2);  // no scan
+  EXPECT_EQ(with({"--views", "8", "--limited-angle", "0:120:1"}).code, 2);
+  EXPECT_EQ(with({"--limited-angle", "0:120"}).code, 2);
+  EXPECT_EQ(with({"--views", "8", "--photons", "1e4", "--noise-sigma", "0.1"}).code, 2);
+  EXPECT_EQ(with({"--views", "8", "--detector-spacing", "0"}).code, 2);
+  EXPECT_EQ(invoke({"simulate", "pet", "--input", volume, "--output", measurement, "--views", "8"}).code, 2);
+  EXPECT_EQ(invoke({"simulate", "mri", "--input", volume, "--output", measurement, "--views", "8"}).code, 1);
+  EXPECT_EQ(invoke({"simulate", "ct", "--input", (dir_ / "absent.nii").string(), "--output", measurement, "--views",
+                    "8"}).code, 1);
+  EXPECT_FALSE(fs::exists(measurement));
+
+  ASSERT_EQ(with({"--limited-angle", "0:120:4", "--noise-sigma", "0.01"}).code, 0);
+  const auto out = (dir_ / "x.nii").string();
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "art"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--filter", "hamming"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--rho", "-1"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--tv", "xy"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", volume, "--output", out}).code, 1);  // not a measurement file
+  EXPECT_FALSE(fs::exists(out));
+  const auto r = invoke({"reconstruct", "--input", measurement, "--output", out, "--filter", "hann", "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_volume(out).nz(), 8);
 }
 
 }  // namespace

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+#include "core/volume.h"
+
+namespace diffrecon {
+
+// The Colin27 T1 head of Debian's mricron-data: the project's real-data volume for demos, training and
+// evaluation (the priors issue defines its preparation and split).
+constexpr const char* kColin27Path = "/usr/share/mricron/templates/ch2.nii.gz";
+
+enum class Colin27Part {
+  kWhole,     // the whole head, zero-padded to 128 slices as well (a 128³ cube)
+  kTraining,  // the lowest 55% of the head's inferior→superior extent
+  kTest,      // the top 40%: the held-out test slab (never used for training or tuning)
+};
+
+// "whole", "training", "test"; parse_colin27_part throws InvalidArgument for anything else.
+const char* to_string(Colin27Part part);
+Colin27Part parse_colin27_part(const std::string& name);
+
+// The prepared Colin27 volume: read from `path`, oriented so that slice index grows towards superior,
+// resampled (trilinear) to ≈ 1.75 mm isotropic, intensities divided by the volume's 99.5th percentile
+// and clipped to [0, 1], zero-padded (centred) to 128 × 128 in-plane, then cut to `part` along z. The
+// geometry follows every step (spacing, origin, direction), so the result overlays the original.
+// Throws IoError when the file cannot be read, InvalidArgument when it does not fit 128 × 128 at 1.75 mm.
+Volume colin27(Colin27Part part, const std::string& path = kColin27Path);
+
+}  // namespace diffrecon

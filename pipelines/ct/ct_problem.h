@@ -1,0 +1,25 @@
+#pragma once
+
+#include <vector>
+
+#include "core/measurement.h"
+#include "operators/ct/parallel_beam.h"
+
+namespace diffrecon {
+
+// The projector geometry of a CT measurement: its angles and detector, and the in-plane grid of the
+// volume to reconstruct (volume_size, geometry.spacing x/y). Throws InvalidArgument for an MRI or an
+// inconsistent measurement (as validate()).
+ParallelBeamGeometry parallel_beam_geometry(const Measurement& measurement);
+
+// N views uniform over [0, π): θ_k = π k / N (sparse view).
+std::vector<double> sparse_view_angles(int views);
+
+// Limited angle: θ = start, start + step, … while < stop (degrees in, radians out), e.g. 0:120:1 gives the
+// 120 views 0°, 1°, …, 119° (DDS's LA-CT). Throws InvalidArgument unless step > 0 and start < stop.
+std::vector<double> limited_angle_angles(double start_deg, double stop_deg, double step_deg);
+
+// Parses "START:STOP:STEP" (degrees) into limited_angle_angles; throws InvalidArgument on bad text.
+std::vector<double> parse_limited_angle(const std::string& text);
+
+}  // namespace diffrecon

@@ -1,0 +1,99 @@
+#include <chrono>
+#include <iomanip>
+
+#include "cli/command.h"
+#include "core/error.h"
+#include "core/logging.h"
+#include "data/io/measurement_file.h"
+#include "data/io/volume_io.h"
+#include "pipelines/ct/classical_ct.h"
+
+namespace diffrecon::cli {
+namespace {
+
+template <typename T>
+void override_if_given(const po::variables_map& vm, const char* name, T& value) {
+  if (vm.count(name)) value = vm[name].as<T>();
+}
+
+Volume reconstruct_ct(const Measurement& m, const std::string& method, const Context& context) {
+  const auto& vm = context.options;
+  try {
+    if (method == "fbp") {
+      FbpConfig config;
+      config.window = parse_ramp_window(vm["filter"].as<std::string>());
+      return fbp_reconstruction(m, config, context.device);
+    }
+    if (method == "cgls") {
+      CglsConfig config;
+      override_if_given(vm, "iterations", config.iterations);
+      return cgls_reconstruction(m, config, context.device);
+    }
+    if (method == "admm-tv") {
+      AdmmTvConfig config;
+      override_if_given(vm, "lambda", config.lambda);
+      override_if_given(vm, "rho", config.rho);
+      override_if_given(vm, "iterations", config.iterations);
+      override_if_given(vm, "cg-iterations", config.cg_iterations);
+      config.directions = parse_tv_directions(vm["tv"].as<std::string>());
+      return admm_tv_reconstruction(m, config, context.device);
+    }
+  } catch (const InvalidArgument& e) {
+    throw UsageError(e.what());
+  }
+  throw UsageError("unknown method '" + method + "' (expected fbp, cgls or admm-tv)");
+}
+
+}  // namespace
+
+void add_reconstruct_options(po::options_description& options) {
+  const AdmmTvConfig admm;
+  const CglsConfig cgls;
+  options.add_options()
+      ("input", po::value<std::string>()->required()->value_name("MEAS.h5"), "measurement file (diffrecon simulate)")
+      ("output", po::value<std::string>()->required()->value_name("VOLUME"),
+       "reconstruction to write; the format follows the extension (.nii.gz, .nii, .mha, .nrrd, or a directory "
+       "for DICOM); the geometry is the measurement's")
+      ("method", po::value<std::string>()->default_value("fbp")->value_name("M"),
+       "fbp (filtered back projection), cgls (least squares, early stopped) or admm-tv (TV-regularised)")
+      ("filter", po::value<std::string>()->default_value("ram-lak")->value_name("W"),
+       "fbp: ramp window ram-lak, shepp-logan, cosine or hann")
+      ("iterations", po::value<int>()->value_name("K"),
+       ("cgls: iterations (default " + std::to_string(cgls.iterations) + "); admm-tv: outer iterations (default " +
+        std::to_string(admm.iterations) + ")").c_str())
+      ("cg-iterations", po::value<int>()->value_name("K"),
+       ("admm-tv: CG iterations per x-update (default " + std::to_string(admm.cg_iterations) + ")").c_str())
+      ("lambda", po::value<double>()->value_name("L"),
+       ("admm-tv: TV weight in the official code's units (volume scaled to [0, 1]; default " +
+        std::to_string(admm.lambda).substr(0, 5) + ")").c_str())
+      ("rho", po::value<double>()->value_name("R"),
+       ("admm-tv: ADMM penalty in the official code's units (default " + std::to_string(admm.rho).substr(0, 5) + ")")
+           .c_str())
+      ("tv", po::value<std::string>()->default_value("xyz")->value_name("DIRS"),
+       "admm-tv: xyz (anisotropic 3D TV) or z (along z only)");
+}
+
+int run_reconstruct(const Context& context) {
+  const auto& vm = context.options;
+  const std::string input = vm["input"].as<std::string>(), output = vm["output"].as<std::string>();
+  const std::string method = vm["method"].as<std::string>();
+  const Measurement m = read_measurement(input);
+  if (m.modality != Modality::kCt)
+    throw NotSupported(input + ": MRI reconstruction is not implemented yet (issue 5)");
+  Log(LogLevel::kInfo) << "reconstruct: " << input << ", " << m.data.size(1) << " views, method " << method << " on "
+                       << context.device;
+  const auto start = std::chrono::steady_clock::now();
+  const Volume volume = reconstruct_ct(m, method, context);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  VolumeWriteOptions write;
+  write.dicom.modality = "CT";
+  write.dicom.series_description = "diffrecon " + method;
+  write.dicom.derivation_description = "reconstructed by diffrecon (" + method + ") from " + input;
+  write_volume(volume.to(torch::kCPU), output, write);
+  context.out << std::fixed << std::setprecision(1) << method << ": " << volume.nx() << "x" << volume.ny() << "x"
+              << volume.nz() << " voxels in " << seconds << " s; wrote " << output << "\n";
+  return 0;
+}
+
+}  // namespace diffrecon::cli
