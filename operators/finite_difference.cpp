@@ -35,6 +35,19 @@ class FiniteDifference final : public LinearOperator {
     return out;
   }
 
+  // DᵀD x in one pass: 2x − x[k−1] − x[k+1] (circular), the same with one neighbour at each end (Neumann).
+  torch::Tensor normal_impl(const torch::Tensor& x) const override {
+    if (boundary_ == Boundary::kCircular) return 2 * x - torch::roll(x, {1}, {dim_}) - torch::roll(x, {-1}, {dim_});
+    const int64_t n = x.size(dim_);
+    auto out = torch::zeros_like(x);
+    if (n > 1) {
+      const auto d = x.narrow(dim_, 1, n - 1) - x.narrow(dim_, 0, n - 1);
+      out.narrow(dim_, 0, n - 1).sub_(d);
+      out.narrow(dim_, 1, n - 1).add_(d);
+    }
+    return out;
+  }
+
  private:
   int64_t dim_;
   Boundary boundary_;
