@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/memory.h"
 #include "core/threading.h"
 #include "data/io/colin27.h"
 #include "data/io/measurement_file.h"
@@ -92,6 +93,7 @@ int fbp_export(const std::string& dir, int views) {
 
 int main(int argc, char** argv) {
   using namespace diffrecon;
+  retain_freed_memory();
   set_thread_count(0);
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {

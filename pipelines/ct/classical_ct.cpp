@@ -5,9 +5,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/progress.h"
-#include "operators/algebra.h"
 #include "operators/ct/fbp.h"
-#include "operators/finite_difference.h"
 #include "pipelines/ct/ct_problem.h"
 #include "solvers/admm.h"
 #include "solvers/cgls.h"
@@ -24,24 +22,6 @@ void require_positive(int value, const char* what) {
 }
 
 }  // namespace
-
-const char* to_string(TvDirections directions) { return directions == TvDirections::kZ ? "z" : "xyz"; }
-
-TvDirections parse_tv_directions(const std::string& name) {
-  if (name == "xyz") return TvDirections::kXyz;
-  if (name == "z") return TvDirections::kZ;
-  throw InvalidArgument("unknown TV directions '" + name + "' (expected xyz or z)");
-}
-
-double intensity_scale(const torch::Tensor& image) {
-  auto flat = image.detach().flatten().to(torch::kCPU, torch::kFloat);
-  const int64_t stride = std::max<int64_t>(1, flat.numel() / (1 << 20));  // ≤ ~1M samples
-  flat = flat.slice(0, 0, flat.numel(), stride);
-  if (flat.numel() == 0) return 1.0;
-  const int64_t k = std::min<int64_t>(flat.numel(), static_cast<int64_t>(std::ceil(0.999 * flat.numel())));
-  const double value = std::get<0>(flat.kthvalue(k)).item<double>();
-  return value > 0 && std::isfinite(value) ? value : 1.0;
-}
 
 Volume fbp_reconstruction(const Measurement& m, const FbpConfig& config, torch::Device device) {
   const auto g = parallel_beam_geometry(m);
@@ -79,20 +59,12 @@ Volume admm_tv_reconstruction(const Measurement& m, const AdmmTvConfig& config, 
   options.lambda = config.lambda * kappa * c;
   options.iterations = config.iterations;
   options.cg.max_iterations = config.cg_iterations;
-  const Shape shape = projector->domain_shape();
-  const auto tv = config.directions == TvDirections::kZ ? finite_difference_z(shape, Boundary::kNeumann)
-                                                         : gradient_3d(shape, Boundary::kNeumann);
+  const auto tv = tv_operator(projector->domain_shape(), config.directions);
   Log(LogLevel::kDebug) << "ADMM-TV: kappa " << kappa << ", intensity scale " << c << ", rho' " << options.rho
                         << ", lambda' " << options.lambda;
-  AdmmL1Solver solver(projector, tv, options);
-  const auto adjoint_measurement = projector->adjoint(y);
-  AdmmState state;
-  auto x = x0;
   Progress progress("ADMM-TV", config.iterations);
-  for (int k = 0; k < config.iterations; ++k) {
-    x = solver.step(x, adjoint_measurement, state).x;
-    progress.advance();
-  }
+  options.on_iteration = [&](int) { progress.advance(); };
+  const auto x = AdmmL1Solver(projector, tv, options).solve(y, x0).x;
   progress.finish();
   return as_volume(x, m);
 }

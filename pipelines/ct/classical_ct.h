@@ -5,6 +5,8 @@
 #include "core/measurement.h"
 #include "core/volume.h"
 #include "operators/ct/ramp_filter.h"
+#include "pipelines/intensity_scale.h"
+#include "pipelines/tv_directions.h"
 
 namespace diffrecon {
 
@@ -15,11 +17,6 @@ struct FbpConfig {
 struct CglsConfig {
   // CGLS semi-converges on sparse-view data: the iteration count is the regulariser.
   int iterations = 20;
-};
-
-enum class TvDirections {
-  kXyz,  // anisotropic 3D TV: |D_x x|₁ + |D_y x|₁ + |D_z x|₁
-  kZ,    // TV along z only (DiffusionMBIR's prior complement)
 };
 
 // min_x ½‖A x − y‖² + λ' ‖D x‖₁ by ADMM (solvers/admm.h) from the FBP image, Neumann differences.
@@ -42,17 +39,10 @@ struct AdmmTvConfig {
   TvDirections directions = TvDirections::kXyz;
 };
 
-// "xyz", "z".
-const char* to_string(TvDirections directions);
-TvDirections parse_tv_directions(const std::string& name);
-
 // Classical reconstructions of a CT measurement (ct_problem.h), computed on `device`, returned as a
 // float32 volume on that device with the measurement's geometry. Iterative methods report progress.
 Volume fbp_reconstruction(const Measurement& measurement, const FbpConfig& config, torch::Device device);
 Volume cgls_reconstruction(const Measurement& measurement, const CglsConfig& config, torch::Device device);
 Volume admm_tv_reconstruction(const Measurement& measurement, const AdmmTvConfig& config, torch::Device device);
-
-// The intensity scale c of AdmmTvConfig: the 99.9th percentile of `image` (1 when it is not positive).
-double intensity_scale(const torch::Tensor& image);
 
 }  // namespace diffrecon

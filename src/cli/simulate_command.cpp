@@ -7,6 +7,7 @@
 #include "data/io/volume_io.h"
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
+#include "pipelines/mri/simulate_mri.h"
 
 namespace diffrecon::cli {
 namespace {
@@ -56,24 +57,62 @@ NoiseModel noise_model(const po::variables_map& vm) {
   return noise;
 }
 
+MriScan mri_scan(const po::variables_map& vm) {
+  for (const char* ct_only : {"views", "limited-angle", "detector-count", "detector-spacing", "photons"})
+    if (vm.count(ct_only)) throw UsageError(std::string("--") + ct_only + " applies to CT only");
+  MriScan scan;
+  scan.coils = vm["coils"].as<int>();
+  if (scan.coils < 1 || scan.coils > 128) throw UsageError("--coils must be in [1, 128]");
+  try {
+    scan.mask.kind = parse_mask_kind(vm["mask"].as<std::string>());
+  } catch (const InvalidArgument& e) {
+    throw UsageError(std::string("--mask: ") + e.what());
+  }
+  scan.mask.acceleration = vm["acceleration"].as<double>();
+  scan.mask.center_fraction = vm["center-fraction"].as<double>();
+  const std::string acquisition = vm["acquisition"].as<std::string>();
+  if (acquisition != "2d" && acquisition != "3d") throw UsageError("--acquisition must be 2d or 3d");
+  scan.fft_dims = acquisition == "3d" ? 3 : 2;
+  scan.vary_mask = vm["vary-mask"].as<bool>();
+  if (scan.vary_mask && scan.fft_dims == 3) throw UsageError("--vary-mask applies to 2d acquisitions");
+  return scan;
+}
+
+void record_provenance(Measurement& m, const Context& context) {
+  m.provenance.diffrecon_version = DIFFRECON_VERSION;
+  m.provenance.command = context.command_line;
+  m.provenance.created = utc_now();
+}
+
 }  // namespace
 
 void add_simulate_options(po::options_description& options) {
   options.add_options()
-      ("modality", po::value<std::string>()->required()->value_name("MOD"), "ct (MRI follows with issue 5)")
+      ("modality", po::value<std::string>()->required()->value_name("MOD"), "ct or mri")
       ("input", po::value<std::string>()->required()->value_name("VOLUME"),
-       "the object: attenuation in 1/mm (see --scale); NIfTI, MetaImage, NRRD or a DICOM series")
+       "the object (CT: attenuation in 1/mm, see --scale); NIfTI, MetaImage, NRRD or a DICOM series")
       ("output", po::value<std::string>()->required()->value_name("MEAS.h5"), "measurement file to write")
-      ("views", po::value<int>()->value_name("N"), "sparse view: N views uniform over [0, 180) degrees")
+      ("views", po::value<int>()->value_name("N"), "CT, sparse view: N views uniform over [0, 180) degrees")
       ("limited-angle", po::value<std::string>()->value_name("A:B:S"),
-       "limited angle: views from A to B (exclusive) every S degrees, e.g. 0:120:1")
+       "CT, limited angle: views from A to B (exclusive) every S degrees, e.g. 0:120:1")
       ("detector-count", po::value<int64_t>()->value_name("N"),
        "detector bins (default: enough to cover the slice's diagonal)")
       ("detector-spacing", po::value<double>()->value_name("MM"),
        "centre-to-centre bin distance in mm (default: the smaller in-plane voxel spacing)")
       ("photons", po::value<double>()->value_name("I0"),
-       "Poisson transmission noise with I0 incident photons per ray (log transform applied)")
-      ("noise-sigma", po::value<double>()->value_name("S"), "Gaussian noise of standard deviation S on the line integrals")
+       "CT: Poisson transmission noise with I0 incident photons per ray (log transform applied)")
+      ("noise-sigma", po::value<double>()->value_name("S"),
+       "Gaussian noise of standard deviation S (CT: on the line integrals; MRI: per real and imaginary part)")
+      ("coils", po::value<int>()->default_value(8)->value_name("C"), "MRI: simulated birdcage receive coils")
+      ("mask", po::value<std::string>()->default_value("poisson2d")->value_name("KIND"),
+       "MRI: uniform1d, equispaced1d, gaussian1d (ky lines) or gaussian2d, poisson2d (points)")
+      ("acceleration", po::value<double>()->default_value(4.0)->value_name("R"),
+       "MRI: undersampling factor, hit exactly (samples = round(total / R))")
+      ("center-fraction", po::value<double>()->default_value(0.08)->value_name("F"),
+       "MRI: fraction of each phase-encode axis fully sampled around the centre")
+      ("acquisition", po::value<std::string>()->default_value("2d")->value_name("A"),
+       "MRI: 2d (every axial slice; 1D masks pick ky lines, 2D masks (ky, kx) points) or 3d (masks pick (kz, ky))")
+      ("vary-mask", po::bool_switch(), "MRI 2d: a different mask for every slice")
       ("scale", po::value<double>()->default_value(1.0)->value_name("F"),
        "multiply the volume by F first (e.g. to turn image intensities into attenuation in 1/mm)");
 }
@@ -81,23 +120,41 @@ void add_simulate_options(po::options_description& options) {
 int run_simulate(const Context& context) {
   const auto& vm = context.options;
   const std::string modality = vm["modality"].as<std::string>();
-  if (modality == "mri") throw NotSupported("simulate mri: MRI simulation is not implemented yet (issue 5)");
-  if (modality != "ct") throw UsageError("unknown modality '" + modality + "' (expected ct)");
-  const CtScan scan = ct_scan(vm);
-  const NoiseModel noise = noise_model(vm);
+  if (modality != "ct" && modality != "mri") throw UsageError("unknown modality '" + modality + "' (expected ct or mri)");
   const double scale = vm["scale"].as<double>();
   if (!std::isfinite(scale)) throw UsageError("--scale must be finite");
-
   const std::string input = vm["input"].as<std::string>(), output = vm["output"].as<std::string>();
+  if (modality == "mri") {
+    const MriScan scan = mri_scan(vm);
+    const NoiseModel noise = noise_model(vm);
+    const Volume read = read_volume(input);
+    const Volume volume(read.data() * scale, read.geometry());
+    Log(LogLevel::kInfo) << "simulate mri: " << volume.nx() << "x" << volume.ny() << "x" << volume.nz() << " voxels, "
+                         << scan.coils << " coils, " << to_string(scan.mask.kind) << " mask, noise " << noise.kind;
+    Measurement m;
+    try {
+      m = simulate_mri(volume.to(context.device), scan, noise, context.seed);
+    } catch (const InvalidArgument& e) {
+      throw UsageError(e.what());
+    }
+    record_provenance(m, context);
+    write_measurement(m, output);
+    context.out << "wrote " << output << ": MRI k-space " << m.data.size(0) << " coils x " << m.data.size(1) << " x "
+                << m.data.size(2) << " x " << m.data.size(3) << ", " << scan.fft_dims << "D acquisition, acceleration "
+                << m.parameters.at("acceleration") << ", noise " << noise.kind << "\n";
+    return 0;
+  }
+  for (const char* mri_only : {"vary-mask"})
+    if (vm[mri_only].as<bool>()) throw UsageError(std::string("--") + mri_only + " applies to MRI only");
+  const CtScan scan = ct_scan(vm);
+  const NoiseModel noise = noise_model(vm);
   const Volume read = read_volume(input);
   if (read.data().is_complex()) throw InvalidArgument(input + ": a complex volume cannot be projected");
   const Volume volume(read.data() * scale, read.geometry());
   Log(LogLevel::kInfo) << "simulate ct: " << volume.nx() << "x" << volume.ny() << "x" << volume.nz() << " voxels, "
                        << scan.angles.size() << " views, noise " << noise.kind;
   Measurement m = simulate_ct(volume.to(context.device), scan, noise, context.seed);
-  m.provenance.diffrecon_version = DIFFRECON_VERSION;
-  m.provenance.command = context.command_line;
-  m.provenance.created = utc_now();
+  record_provenance(m, context);
   write_measurement(m, output);
   context.out << "wrote " << output << ": CT sinogram " << m.data.size(0) << " x " << m.data.size(1) << " views x "
               << m.data.size(2) << " bins of " << m.parameters.at("detector_spacing_mm") << " mm, noise " << noise.kind

@@ -52,6 +52,7 @@ AdmmResult AdmmL1Solver::solve(const torch::Tensor& y, const torch::Tensor& x0, 
     result.x = next.x;
     result.last_cg = next.last_cg;
     ++result.iterations;
+    if (options_.on_iteration) options_.on_iteration(result.iterations);
   }
   return result;
 }

@@ -2,6 +2,8 @@
 
 #include <torch/types.h>
 
+#include <functional>
+
 #include "operators/linear_operator.h"
 #include "solvers/conjugate_gradient.h"
 
@@ -14,6 +16,8 @@ struct AdmmOptions {
   double rho = 10.0;
   int iterations = 30;                        // outer iterations (official get_ADMM_TV: 30)
   CgOptions cg{/*max_iterations=*/20, /*tolerance=*/1e-10, /*batch_dims=*/0};  // official: 20 inner
+  // solve(): called after every iteration with the number done (progress reporting).
+  std::function<void(int)> on_iteration;
 };
 
 // ADMM's splitting variable z ≈ D x and scaled dual u. Undefined tensors mean "start from zero".

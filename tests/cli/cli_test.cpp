@@ -245,7 +245,10 @@ TEST_F(Cli, SimulateAndReconstructRejectBadRequests) {
   EXPECT_EQ(with({"--views", "8", "--photons", "1e4", "--noise-sigma", "0.1"}).code, 2);
   EXPECT_EQ(with({"--views", "8", "--detector-spacing", "0"}).code, 2);
   EXPECT_EQ(invoke({"simulate", "pet", "--input", volume, "--output", measurement, "--views", "8"}).code, 2);
-  EXPECT_EQ(invoke({"simulate", "mri", "--input", volume, "--output", measurement, "--views", "8"}).code, 1);
+  EXPECT_EQ(invoke({"simulate", "mri", "--input", volume, "--output", measurement, "--views", "8"}).code, 2);
+  EXPECT_EQ(invoke({"simulate", "mri", "--input", volume, "--output", measurement, "--mask", "radial"}).code, 2);
+  EXPECT_EQ(invoke({"simulate", "mri", "--input", volume, "--output", measurement, "--acquisition", "4d"}).code, 2);
+  EXPECT_EQ(invoke({"simulate", "mri", "--input", volume, "--output", measurement, "--acceleration", "0.5"}).code, 2);
   EXPECT_EQ(invoke({"simulate", "ct", "--input", (dir_ / "absent.nii").string(), "--output", measurement, "--views",
                     "8"}).code, 1);
   EXPECT_FALSE(fs::exists(measurement));
@@ -255,12 +258,35 @@ TEST_F(Cli, SimulateAndReconstructRejectBadRequests) {
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "art"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--filter", "hamming"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--rho", "-1"}).code, 2);
-  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--tv", "xy"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--tv", "yz"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", volume, "--output", out}).code, 1);  // not a measurement file
   EXPECT_FALSE(fs::exists(out));
   const auto r = invoke({"reconstruct", "--input", measurement, "--output", out, "--filter", "hann", "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(read_volume(out).nz(), 8);
+}
+
+TEST_F(Cli, SimulateMriThenReconstructEveryMethodKeepsTheGeometry) {
+  const auto volume = (dir_ / "phantom.nii.gz").string(), measurement = (dir_ / "kspace.h5").string();
+  const auto truth = write_phantom(volume, 16);
+  auto r = invoke({"simulate", "mri", "--input", volume, "--output", measurement, "--coils", "4", "--mask", "uniform1d",
+                   "--acceleration", "2", "--center-fraction", "0.25", "--seed", "3", "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 coils"), std::string::npos) << r.out;
+  const Measurement m = read_measurement(measurement);
+  EXPECT_EQ(m.modality, Modality::kMri);
+  EXPECT_NEAR(m.parameters.at("acceleration"), 2.0, 0.01);
+  for (const std::string method : {"zero-filled", "cg-sense", "admm-tv"}) {
+    const auto output = (dir_ / (method + ".mha")).string();
+    r = invoke({"reconstruct", "--input", measurement, "--method", method, "--output", output, "--quiet"});
+    ASSERT_EQ(r.code, 0) << method << ": " << r.err;
+    const Volume x = read_volume(output);
+    EXPECT_EQ(x.geometry(), m.geometry) << method;
+    EXPECT_GT(psnr(truth, x.data()), method == "zero-filled" ? 15.0 : 20.0) << method;
+  }
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", (dir_ / "x.nii").string(), "--method", "fbp"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", (dir_ / "x.nii").string(), "--coil-combination",
+                    "mean"}).code, 2);
 }
 
 }  // namespace

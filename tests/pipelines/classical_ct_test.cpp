@@ -68,7 +68,7 @@ TEST_F(ClassicalCt, ZOnlyTvDiffersFromThreeDimensionalTv) {
   const auto z = admm_tv_reconstruction(m, config, torch::kCPU);
   EXPECT_GT((xyz.data() - z.data()).abs().max().item<double>(), 1e-4);
   EXPECT_EQ(parse_tv_directions("z"), TvDirections::kZ);
-  EXPECT_THROW(parse_tv_directions("xy"), InvalidArgument);
+  EXPECT_THROW(parse_tv_directions("yz"), InvalidArgument);
 }
 
 TEST_F(ClassicalCt, RejectsBadSettings) {

@@ -4,6 +4,8 @@
 #include "operators/ct/parallel_beam.h"
 #include "operators/dense_matrix.h"
 #include "operators/finite_difference.h"
+#include "operators/mri/centred_fft.h"
+#include "operators/mri/sense.h"
 #include "testing/operator_contract.h"
 
 namespace diffrecon::testing {
@@ -31,12 +33,28 @@ OperatorPtr small_projector() {
   return parallel_beam_projector(g);
 }
 
+// Random coil maps and a random 0/1 mask of the given broadcast shape (image [nz, ny, nx]).
+OperatorPtr random_sense(torch::Device device, const Shape& image, const Shape& mask_shape, int dims, uint64_t seed) {
+  const auto maps = random_tensor({3, image[0], image[1], image[2]}, torch::kComplexFloat, device, seed);
+  const auto mask = (random_tensor(mask_shape, torch::kFloat, device, seed + 1) > 0).to(torch::kFloat);
+  return sense_operator(maps, mask, dims);
+}
+
+const Shape kEvenVolume{4, 6, 8};
+
 }  // namespace
 
 const std::vector<OperatorCase>& registered_operators() {
   using D = torch::Device;
   static const std::vector<OperatorCase> kCases = {
       {"identity", [](D) { return identity(kVolume); }},
+      {"fourier_2d_odd", [](D) { return fourier_operator(kVolume, 2); }},
+      {"fourier_3d_even", [](D) { return fourier_operator(kEvenVolume, 3); }},
+      {"fourier_1d_even", [](D) { return fourier_operator({3, 8}, 1); }},
+      {"sense_2d_lines", [](D d) { return random_sense(d, kEvenVolume, {1, 8}, 2, 30); }},
+      {"sense_2d_points_odd", [](D d) { return random_sense(d, kVolume, {6, 7}, 2, 32); }},
+      {"sense_3d", [](D d) { return random_sense(d, kEvenVolume, {4, 6, 1}, 3, 34); }},
+      {"single_coil_2d", [](D d) { return single_coil_operator(kEvenVolume, (random_tensor({6, 8}, torch::kFloat, d, 36) > 0).to(torch::kFloat), 2); }},
       {"dense_real", [](D d) { return real_matrix(d, 11, 7, 10); }},
       {"dense_complex", [](D d) { return complex_matrix(d, 11, 7, 11); }},
       {"diff_z_circular", [](D) { return dz(); }},
