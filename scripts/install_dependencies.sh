@@ -11,6 +11,7 @@ packages=(
   libboost-program-options-dev
   libgtest-dev
   mricron-data                     # the Colin27 head (ch2.nii.gz) for demos and training
+  bart                             # BART: ESPIRiT and file-format agreement tests
 )
 
 missing=()
