@@ -12,6 +12,7 @@ packages=(
   libgtest-dev
   mricron-data                     # the Colin27 head (ch2.nii.gz) for demos and training
   bart                             # BART: ESPIRiT and file-format agreement tests
+  libismrmrd-dev ismrmrd-tools     # ISMRMRD raw MRI data (reader; the test data generator)
 )
 
 missing=()

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "data/io/measurement_file.h"
+#include "data/io/raw_mri.h"
 #include "data/io/volume_io.h"
 #include "pipelines/ct/classical_ct.h"
 #include "pipelines/mri/classical_mri.h"
@@ -80,13 +81,21 @@ Volume reconstruct_mri(const Measurement& m, const std::string& method, const Co
   throw UsageError("unknown MRI method '" + method + "' (expected zero-filled, cg-sense or admm-tv)");
 }
 
+// Our measurement files, fastMRI HDF5 or ISMRMRD raw data, told apart by their content.
+Measurement load_measurement(const std::string& path) {
+  if (is_fastmri_file(path)) return read_fastmri(path);
+  if (is_ismrmrd_file(path)) return read_ismrmrd(path);
+  return read_measurement(path);
+}
+
 }  // namespace
 
 void add_reconstruct_options(po::options_description& options) {
   const AdmmTvConfig admm;
   const CglsConfig cgls;
   options.add_options()
-      ("input", po::value<std::string>()->required()->value_name("MEAS.h5"), "measurement file (diffrecon simulate)")
+      ("input", po::value<std::string>()->required()->value_name("MEAS"),
+       "measurements: a diffrecon measurement file (diffrecon simulate), a fastMRI HDF5 file or ISMRMRD raw data")
       ("output", po::value<std::string>()->required()->value_name("VOLUME"),
        "reconstruction to write; the format follows the extension (.nii.gz, .nii, .mha, .nrrd, or a directory "
        "for DICOM); the geometry is the measurement's")
@@ -119,7 +128,7 @@ void add_reconstruct_options(po::options_description& options) {
 int run_reconstruct(const Context& context) {
   const auto& vm = context.options;
   const std::string input = vm["input"].as<std::string>(), output = vm["output"].as<std::string>();
-  const Measurement m = read_measurement(input);
+  const Measurement m = load_measurement(input);
   const bool ct = m.modality == Modality::kCt;
   const std::string method = vm.count("method") ? vm["method"].as<std::string>() : ct ? "fbp" : "zero-filled";
   Log(LogLevel::kInfo) << "reconstruct: " << input << " (" << to_string(m.modality) << "), method " << method << " on "

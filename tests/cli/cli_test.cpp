@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -287,6 +288,18 @@ TEST_F(Cli, SimulateMriThenReconstructEveryMethodKeepsTheGeometry) {
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", (dir_ / "x.nii").string(), "--method", "fbp"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", (dir_ / "x.nii").string(), "--coil-combination",
                     "mean"}).code, 2);
+}
+
+TEST_F(Cli, ReconstructReadsIsmrmrdRawData) {
+  if (std::system("command -v ismrmrd_generate_cartesian_shepp_logan > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "ismrmrd_generate_cartesian_shepp_logan is not installed (Debian: ismrmrd-tools)";
+  const auto raw = (dir_ / "raw.h5").string(), output = (dir_ / "raw.nii").string();
+  ASSERT_EQ(std::system(("ismrmrd_generate_cartesian_shepp_logan -m 48 -c 4 -n 0 -o '" + raw + "' > /dev/null 2>&1").c_str()), 0);
+  const auto r = invoke({"reconstruct", "--input", raw, "--output", output, "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("zero-filled"), std::string::npos) << r.out;  // the MRI default
+  const Volume x = read_volume(output);
+  EXPECT_EQ(x.data().sizes(), (std::vector<int64_t>{1, 48, 48}));  // readout oversampling removed
 }
 
 }  // namespace
