@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/timing.h"
 #include "core/error.h"
 #include "core/memory.h"
 #include "core/threading.h"
@@ -33,19 +34,6 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-template <typename F>
-double median_seconds(const F& f, int repeats) {
-  f();  // warm-up
-  std::vector<double> times;
-  for (int k = 0; k < repeats; ++k) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
 // size views slices forward_s back_s forward_updates_per_s back_updates_per_s peak_rss_mib
 int throughput(int64_t n, int views, int64_t slices) {
   ParallelBeamGeometry g;
@@ -57,8 +45,8 @@ int throughput(int64_t n, int views, int64_t slices) {
   const auto volume = torch::rand({slices, n, n});
   const auto sinogram = projector->apply(volume);
   const int repeats = n * n * slices * views > 200'000'000 ? 1 : 3;
-  const double forward = median_seconds([&] { projector->apply(volume); }, repeats);
-  const double back = median_seconds([&] { projector->adjoint(sinogram); }, repeats);
+  const double forward = bench::median_seconds([&] { projector->apply(volume); }, repeats);
+  const double back = bench::median_seconds([&] { projector->adjoint(sinogram); }, repeats);
   const double updates = static_cast<double>(slices) * n * n * views;
   std::printf("%lld\t%d\t%lld\t%.4f\t%.4f\t%.4g\t%.4g\t%.0f\n", static_cast<long long>(n), views,
               static_cast<long long>(slices), forward, back, updates / forward, updates / back, peak_rss_mib());

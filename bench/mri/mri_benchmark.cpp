@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/timing.h"
 #include "core/memory.h"
 #include "core/metrics.h"
 #include "core/threading.h"
@@ -30,17 +31,10 @@
 namespace diffrecon {
 namespace {
 
+// Median of 5 timed calls after a warm-up, in milliseconds.
 template <typename F>
-double median_ms(const F& f, int repeats = 5) {
-  f();
-  std::vector<double> times;
-  for (int k = 0; k < repeats; ++k) {
-    const auto start = std::chrono::steady_clock::now();
-    f();
-    times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+double median_ms(const F& f) {
+  return 1e3 * bench::median_seconds(f, 5);
 }
 
 // coils z y x dims | fft_ms bare_fftw_ms ratio | sense_apply_ms sense_adjoint_ms sense_normal_ms

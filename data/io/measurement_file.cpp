@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "data/io/internal/hdf5_session.h"
 #include "data/io/internal/staging_directory.h"
 
 namespace diffrecon {
@@ -27,85 +28,6 @@ constexpr int kMaxRank = 8;
 constexpr uint64_t kMaxCompressionRatio = 4096;
 constexpr int64_t kChunkElements = int64_t{1} << 18;
 
-// ---------------------------------------------------------------------------------------------------
-// HDF5 plumbing
-
-// Serialises diffrecon's HDF5 calls (the library may be built without thread safety) and silences
-// HDF5's automatic error printing for their duration; errors are reported through exceptions.
-class Hdf5Session {
- public:
-  Hdf5Session() : lock_(mutex()) {
-    // HDF5 1.10 leaks free-list blocks when a metadata checksum fails; its exit-time cleanup then
-    // prints "infinite loop closing library" after the damaged file was already reported. Files are
-    // always closed here, so that cleanup has nothing to flush. (Effective only before HDF5 starts.)
-    static const bool no_exit_cleanup = (H5dont_atexit(), true);
-    (void)no_exit_cleanup;
-    H5Eget_auto2(H5E_DEFAULT, &saved_function_, &saved_data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~Hdf5Session() {
-    H5Eclear2(H5E_DEFAULT);
-    H5Eset_auto2(H5E_DEFAULT, saved_function_, saved_data_);
-  }
-  Hdf5Session(const Hdf5Session&) = delete;
-  Hdf5Session& operator=(const Hdf5Session&) = delete;
-
- private:
-  static std::mutex& mutex() {
-    static std::mutex m;
-    return m;
-  }
-  std::lock_guard<std::mutex> lock_;
-  H5E_auto2_t saved_function_ = nullptr;
-  void* saved_data_ = nullptr;
-};
-
-// The most specific message on HDF5's error stack (cleared), e.g. "truncated file: eof = 96, ...".
-std::string hdf5_detail() {
-  std::string detail;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_UPWARD,
-      [](unsigned n, const H5E_error2_t* error, void* data) -> herr_t {
-        if (n == 0 && error && error->desc) *static_cast<std::string*>(data) = error->desc;
-        return 0;
-      },
-      &detail);
-  H5Eclear2(H5E_DEFAULT);
-  return detail.empty() ? "unknown HDF5 error" : detail;
-}
-
-// An HDF5 identifier that is closed when it goes out of scope.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle() = default;
-  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
-  Handle& operator=(Handle&& other) noexcept {
-    if (this != &other) {
-      reset();
-      id_ = std::exchange(other.id_, -1);
-      closer_ = other.closer_;
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() { reset(); }
-
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-  // Closes now and reports whether closing succeeded (flushing a file can fail).
-  bool close() { return closer_ && id_ >= 0 ? closer_(std::exchange(id_, -1)) >= 0 : true; }
-
- private:
-  void reset() {
-    if (id_ >= 0 && closer_) closer_(id_);
-    id_ = -1;
-  }
-  hid_t id_ = -1;
-  Closer closer_ = nullptr;
-};
 
 std::string shape_text(const std::vector<int64_t>& shape) {
   std::ostringstream out;
@@ -144,7 +66,7 @@ std::string type_text(hid_t type, int depth = 0) {
       std::string text = "compound {";
       for (int i = 0; i < members; ++i) {
         char* name = H5Tget_member_name(type, static_cast<unsigned>(i));
-        Handle member(H5Tget_member_type(type, static_cast<unsigned>(i)), H5Tclose);
+        h5::Handle member(H5Tget_member_type(type, static_cast<unsigned>(i)), H5Tclose);
         text += (i ? ", " : "") + std::string(name ? name : "?") + ": " +
                 (member.valid() ? type_text(member.get(), depth + 1) : "?");
         if (name) H5free_memory(name);
@@ -181,7 +103,7 @@ bool is_complex64(hid_t type) {
   for (const char* name : {"r", "i"}) {
     const int index = H5Tget_member_index(type, name);
     if (index < 0) return false;
-    Handle member(H5Tget_member_type(type, static_cast<unsigned>(index)), H5Tclose);
+    h5::Handle member(H5Tget_member_type(type, static_cast<unsigned>(index)), H5Tclose);
     if (!member.valid() || !is_float(member.get(), 4)) return false;
   }
   return true;
@@ -202,49 +124,49 @@ bool has_element(hid_t type, Element element) {
 }
 
 // {r, i} float32 pairs: the layout of std::complex<float> and of h5py's complex64.
-Handle complex64_type(hid_t component) {
-  Handle type(H5Tcreate(H5T_COMPOUND, 8), H5Tclose);
+h5::Handle complex64_type(hid_t component) {
+  h5::Handle type(H5Tcreate(H5T_COMPOUND, 8), H5Tclose);
   if (!type.valid() || H5Tinsert(type.get(), "r", 0, component) < 0 ||
       H5Tinsert(type.get(), "i", 4, component) < 0)
-    return Handle();
+    return h5::Handle();
   return type;
 }
 
 // The in-memory type of an element (a copy for the caller to own).
-Handle memory_type(Element element) {
+h5::Handle memory_type(Element element) {
   switch (element) {
     case Element::kFloat32:
-      return Handle(H5Tcopy(H5T_NATIVE_FLOAT), H5Tclose);
+      return h5::Handle(H5Tcopy(H5T_NATIVE_FLOAT), H5Tclose);
     case Element::kFloat64:
-      return Handle(H5Tcopy(H5T_NATIVE_DOUBLE), H5Tclose);
+      return h5::Handle(H5Tcopy(H5T_NATIVE_DOUBLE), H5Tclose);
     case Element::kUint8:
-      return Handle(H5Tcopy(H5T_NATIVE_UINT8), H5Tclose);
+      return h5::Handle(H5Tcopy(H5T_NATIVE_UINT8), H5Tclose);
     case Element::kComplex64:
       return complex64_type(H5T_NATIVE_FLOAT);
   }
-  return Handle();
+  return h5::Handle();
 }
 
 // The little-endian type stored in files written here.
-Handle file_type(Element element) {
+h5::Handle file_type(Element element) {
   switch (element) {
     case Element::kFloat32:
-      return Handle(H5Tcopy(H5T_IEEE_F32LE), H5Tclose);
+      return h5::Handle(H5Tcopy(H5T_IEEE_F32LE), H5Tclose);
     case Element::kFloat64:
-      return Handle(H5Tcopy(H5T_IEEE_F64LE), H5Tclose);
+      return h5::Handle(H5Tcopy(H5T_IEEE_F64LE), H5Tclose);
     case Element::kUint8:
-      return Handle(H5Tcopy(H5T_STD_U8LE), H5Tclose);
+      return h5::Handle(H5Tcopy(H5T_STD_U8LE), H5Tclose);
     case Element::kComplex64:
       return complex64_type(H5T_IEEE_F32LE);
   }
-  return Handle();
+  return h5::Handle();
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Reading
 
 struct Dataset {
-  Handle dataset;
+  h5::Handle dataset;
   Element element = Element::kFloat32;
   std::vector<int64_t> shape;
 };
@@ -257,7 +179,7 @@ class Reader {
     throw IoError(path_ + ": " + field + ": " + message);
   }
   [[noreturn]] void fail_hdf5(const std::string& field, const std::string& action) const {
-    fail(field, action + ": " + hdf5_detail());
+    fail(field, action + ": " + h5::error_detail());
   }
 
   void open() {
@@ -270,19 +192,19 @@ class Reader {
 #else
     const htri_t is_hdf5 = H5Fis_hdf5(path_.c_str());
 #endif
-    if (is_hdf5 < 0) throw IoError(path_ + ": cannot read the file: " + hdf5_detail());
+    if (is_hdf5 < 0) throw IoError(path_ + ": cannot read the file: " + h5::error_detail());
     if (is_hdf5 == 0) throw IoError(path_ + ": not an HDF5 file (expected a diffrecon measurement file)");
-    file_ = Handle(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    file_ = h5::Handle(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file_.valid())
-      throw IoError(path_ + ": cannot open the HDF5 file (corrupt or truncated?): " + hdf5_detail());
-    root_ = Handle(H5Gopen2(file_.get(), "/", H5P_DEFAULT), H5Gclose);
+      throw IoError(path_ + ": cannot open the HDF5 file (corrupt or truncated?): " + h5::error_detail());
+    root_ = h5::Handle(H5Gopen2(file_.get(), "/", H5P_DEFAULT), H5Gclose);
     if (!root_.valid()) fail_hdf5("/", "cannot open the root group");
   }
 
   hid_t root() const { return root_.get(); }
 
   // A hard-linked group or dataset `name` of `parent` (never through soft or external links).
-  Handle open_object(const std::string& field, const std::string& name, H5I_type_t kind,
+  h5::Handle open_object(const std::string& field, const std::string& name, H5I_type_t kind,
                      hid_t parent = -1) const {
     const char* expected = kind == H5I_GROUP ? "expected a group" : "expected a dataset";
     if (parent < 0) parent = root_.get();
@@ -292,7 +214,7 @@ class Reader {
     H5L_info_t link;
     if (H5Lget_info(parent, name.c_str(), &link, H5P_DEFAULT) < 0) fail_hdf5(field, "cannot read the link");
     if (link.type != H5L_TYPE_HARD) fail(field, std::string(expected) + ", found a soft or external link");
-    Handle object(H5Oopen(parent, name.c_str(), H5P_DEFAULT), H5Oclose);
+    h5::Handle object(H5Oopen(parent, name.c_str(), H5P_DEFAULT), H5Oclose);
     if (!object.valid()) fail_hdf5(field, "cannot open the object");
     const H5I_type_t found = H5Iget_type(object.get());
     if (found != kind)
@@ -305,26 +227,26 @@ class Reader {
 
   // ----- attributes
 
-  Handle open_attribute(hid_t object, const std::string& field, const std::string& name,
+  h5::Handle open_attribute(hid_t object, const std::string& field, const std::string& name,
                         const std::string& expected) const {
     const htri_t exists = H5Aexists(object, name.c_str());
     if (exists < 0) fail_hdf5(field, "cannot look the attribute up");
     if (exists == 0) fail(field, "expected " + expected + ", found none");
-    Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+    h5::Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
     if (!attribute.valid()) fail_hdf5(field, "cannot open the attribute");
     return attribute;
   }
 
-  Handle attribute_type(hid_t attribute, const std::string& field) const {
-    Handle type(H5Aget_type(attribute), H5Tclose);
+  h5::Handle attribute_type(hid_t attribute, const std::string& field) const {
+    h5::Handle type(H5Aget_type(attribute), H5Tclose);
     if (!type.valid()) fail_hdf5(field, "cannot read the attribute's type");
     return type;
   }
 
   // Fails unless the attribute holds `count` values: a scalar or [1] for count 1, [count] otherwise.
-  Handle check_count(hid_t attribute, const std::string& field, size_t count,
+  h5::Handle check_count(hid_t attribute, const std::string& field, size_t count,
                      const std::string& expected) const {
-    Handle space(H5Aget_space(attribute), H5Sclose);
+    h5::Handle space(H5Aget_space(attribute), H5Sclose);
     if (!space.valid()) fail_hdf5(field, "cannot read the attribute's shape");
     const H5S_class_t kind = H5Sget_simple_extent_type(space.get());
     if (kind == H5S_SCALAR && count == 1) return space;
@@ -360,16 +282,16 @@ class Reader {
 
   std::string read_string(hid_t object, const std::string& field, const std::string& name) const {
     const std::string expected = "a string";
-    Handle attribute = open_attribute(object, field, name, expected);
-    Handle type = attribute_type(attribute.get(), field);
+    h5::Handle attribute = open_attribute(object, field, name, expected);
+    h5::Handle type = attribute_type(attribute.get(), field);
     if (H5Tget_class(type.get()) != H5T_STRING)
       fail(field, "expected " + expected + ", found " + type_text(type.get()));
-    Handle space = check_count(attribute.get(), field, 1, "a single string");
+    h5::Handle space = check_count(attribute.get(), field, 1, "a single string");
     const htri_t variable = H5Tis_variable_str(type.get());
     if (variable < 0) fail_hdf5(field, "cannot read the string type");
     std::string text;
     if (variable) {
-      Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
+      h5::Handle memory(H5Tcopy(H5T_C_S1), H5Tclose);
       if (!memory.valid() || H5Tset_size(memory.get(), H5T_VARIABLE) < 0 ||
           H5Tset_cset(memory.get(), H5Tget_cset(type.get())) < 0)
         fail_hdf5(field, "cannot create a string type");
@@ -391,7 +313,7 @@ class Reader {
       if (size == 0 || size > kMaxMeasurementText + 1)
         fail(field, "expected at most " + std::to_string(kMaxMeasurementText) +
                         " bytes of text, found a string of " + std::to_string(size));
-      Handle memory(H5Tcopy(type.get()), H5Tclose);
+      h5::Handle memory(H5Tcopy(type.get()), H5Tclose);
       std::vector<char> buffer(size + 1, '\0');
       if (!memory.valid() || H5Aread(attribute.get(), memory.get(), buffer.data()) < 0)
         fail_hdf5(field, "cannot read the string");
@@ -408,8 +330,8 @@ class Reader {
     const std::string expected =
         count == 1 ? "a number (float64)"
                    : "float64 [" + std::to_string(count) + "] (" + std::to_string(count) + " numbers)";
-    Handle attribute = open_attribute(object, field, name, expected);
-    Handle type = attribute_type(attribute.get(), field);
+    h5::Handle attribute = open_attribute(object, field, name, expected);
+    h5::Handle type = attribute_type(attribute.get(), field);
     const H5T_class_t kind = H5Tget_class(type.get());
     const size_t size = H5Tget_size(type.get());
     if (!(kind == H5T_FLOAT && (size == 4 || size == 8)) && !(kind == H5T_INTEGER && size >= 1 && size <= 8))
@@ -426,8 +348,8 @@ class Reader {
     const std::string expected =
         count == 1 ? "an integer (int64)"
                    : "int64 [" + std::to_string(count) + "] (" + std::to_string(count) + " integers)";
-    Handle attribute = open_attribute(object, field, name, expected);
-    Handle type = attribute_type(attribute.get(), field);
+    h5::Handle attribute = open_attribute(object, field, name, expected);
+    h5::Handle type = attribute_type(attribute.get(), field);
     const size_t size = H5Tget_size(type.get());
     if (H5Tget_class(type.get()) != H5T_INTEGER || size < 1 || size > 8)
       fail(field, "expected " + expected + ", found " + type_text(type.get()));
@@ -450,8 +372,8 @@ class Reader {
 
   uint64_t read_unsigned(hid_t object, const std::string& field, const std::string& name) const {
     const std::string expected = "a non-negative integer (uint64)";
-    Handle attribute = open_attribute(object, field, name, expected);
-    Handle type = attribute_type(attribute.get(), field);
+    h5::Handle attribute = open_attribute(object, field, name, expected);
+    h5::Handle type = attribute_type(attribute.get(), field);
     const size_t size = H5Tget_size(type.get());
     if (H5Tget_class(type.get()) != H5T_INTEGER || size < 1 || size > 8)
       fail(field, "expected " + expected + ", found " + type_text(type.get()));
@@ -516,7 +438,7 @@ class Reader {
     Dataset result;
     result.dataset = open_object(field, name, H5I_DATASET, parent);
     const hid_t dataset = result.dataset.get();
-    Handle type(H5Dget_type(dataset), H5Tclose);
+    h5::Handle type(H5Dget_type(dataset), H5Tclose);
     if (!type.valid()) fail_hdf5(field, "cannot read the element type");
     const auto element =
         std::find_if(elements.begin(), elements.end(), [&](Element e) { return has_element(type.get(), e); });
@@ -524,7 +446,7 @@ class Reader {
       fail(field, "expected " + expected + ", found " + type_text(type.get()) + " elements");
     result.element = *element;
 
-    Handle space(H5Dget_space(dataset), H5Sclose);
+    h5::Handle space(H5Dget_space(dataset), H5Sclose);
     if (!space.valid()) fail_hdf5(field, "cannot read the shape");
     const int rank =
         H5Sget_simple_extent_type(space.get()) == H5S_SIMPLE ? H5Sget_simple_extent_ndims(space.get()) : -1;
@@ -543,7 +465,7 @@ class Reader {
     }
 
     const uint64_t declared = elements_count * H5Tget_size(type.get());
-    Handle plist(H5Dget_create_plist(dataset), H5Pclose);
+    h5::Handle plist(H5Dget_create_plist(dataset), H5Pclose);
     if (!plist.valid()) fail_hdf5(field, "cannot read the storage properties");
     const int filters = H5Pget_nfilters(plist.get());
     if (filters < 0) fail_hdf5(field, "cannot read the storage filters");
@@ -557,7 +479,7 @@ class Reader {
   torch::Tensor read(const Dataset& dataset, const std::string& field) const {
     torch::Tensor tensor =
         torch::empty(dataset.shape, torch::TensorOptions().dtype(element_dtype(dataset.element)));
-    Handle memory = memory_type(dataset.element);
+    h5::Handle memory = memory_type(dataset.element);
     if (!memory.valid()) fail_hdf5(field, "cannot create the memory type");
     if (H5Dread(dataset.dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, tensor.data_ptr()) < 0)
       fail_hdf5(field, "cannot read the values (corrupt file?)");
@@ -568,8 +490,8 @@ class Reader {
 
  private:
   std::string path_;
-  Handle file_;
-  Handle root_;
+  h5::Handle file_;
+  h5::Handle root_;
 };
 
 Measurement read_file(Reader& r) {
@@ -596,7 +518,7 @@ Measurement read_file(Reader& r) {
   const bool ct = m.modality == Modality::kCt;
 
   {
-    Handle g = r.open_object("/geometry", "geometry", H5I_GROUP);
+    h5::Handle g = r.open_object("/geometry", "geometry", H5I_GROUP);
     const std::vector<int64_t> size = r.read_integers(g.get(), "/geometry/volume_size", "volume_size", 3);
     std::copy(size.begin(), size.end(), m.volume_size.begin());
     const std::vector<double> spacing = r.read_numbers(g.get(), "/geometry/spacing", "spacing", 3);
@@ -607,13 +529,13 @@ Measurement read_file(Reader& r) {
     std::copy(direction.begin(), direction.end(), m.geometry.direction.begin());
   }
   {
-    Handle g = r.open_object("/noise", "noise", H5I_GROUP);
+    h5::Handle g = r.open_object("/noise", "noise", H5I_GROUP);
     m.noise.kind = r.read_string(g.get(), "/noise/kind", "kind");
     m.noise.sigma = r.read_numbers(g.get(), "/noise/sigma", "sigma", 1)[0];
     m.noise.photons = r.read_numbers(g.get(), "/noise/photons", "photons", 1)[0];
   }
   {
-    Handle g = r.open_object("/provenance", "provenance", H5I_GROUP);
+    h5::Handle g = r.open_object("/provenance", "provenance", H5I_GROUP);
     Provenance& p = m.provenance;
     p.diffrecon_version = r.read_string(g.get(), "/provenance/diffrecon_version", "diffrecon_version");
     p.command = r.read_string(g.get(), "/provenance/command", "command");
@@ -627,7 +549,7 @@ Measurement read_file(Reader& r) {
                                       "complex64 [coils, Z, Y, X] (MRI k-space)");
   std::vector<std::pair<std::string, Dataset>> arrays;
   {
-    Handle g = r.open_object("/forward_model", "forward_model", H5I_GROUP);
+    h5::Handle g = r.open_object("/forward_model", "forward_model", H5I_GROUP);
     for (const std::string& name : r.link_names(g.get(), "/forward_model")) {
       const std::string field = "/forward_model/" + name;
       if (ct && name == "angles") {
@@ -665,29 +587,29 @@ Measurement read_file(Reader& r) {
 class Writer {
  public:
   Writer(std::string path, const fs::path& staged) : path_(std::move(path)) {
-    Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    h5::Handle access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     // The 1.10 file format: superblock, object headers and chunk indexes all checksummed; HDF5 ≥ 1.10 reads
     // it.
     if (!access.valid() || H5Pset_libver_bounds(access.get(), H5F_LIBVER_V110, H5F_LIBVER_V110) < 0)
       fail_hdf5("/", "cannot set up the file");
-    Handle creation(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
+    h5::Handle creation(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
     if (!creation.valid() || H5Pset_obj_track_times(creation.get(), false) < 0)
       fail_hdf5("/", "cannot set up the file");
-    file_ = Handle(H5Fcreate(staged.c_str(), H5F_ACC_EXCL, creation.get(), access.get()), H5Fclose);
+    file_ = h5::Handle(H5Fcreate(staged.c_str(), H5F_ACC_EXCL, creation.get(), access.get()), H5Fclose);
     if (!file_.valid()) fail_hdf5("/", "cannot create the file");
-    groups_ = Handle(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+    groups_ = h5::Handle(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
     if (!groups_.valid() || H5Pset_obj_track_times(groups_.get(), false) < 0)
       fail_hdf5("/", "cannot set up the file");
   }
 
   [[noreturn]] void fail_hdf5(const std::string& field, const std::string& action) const {
-    throw IoError(path_ + ": " + field + ": " + action + ": " + hdf5_detail());
+    throw IoError(path_ + ": " + field + ": " + action + ": " + h5::error_detail());
   }
 
   hid_t file() const { return file_.get(); }
 
-  Handle group(const std::string& name) const {
-    Handle g(H5Gcreate2(file_.get(), name.c_str(), H5P_DEFAULT, groups_.get(), H5P_DEFAULT), H5Gclose);
+  h5::Handle group(const std::string& name) const {
+    h5::Handle g(H5Gcreate2(file_.get(), name.c_str(), H5P_DEFAULT, groups_.get(), H5P_DEFAULT), H5Gclose);
     if (!g.valid()) fail_hdf5("/" + name, "cannot create the group");
     return g;
   }
@@ -695,7 +617,7 @@ class Writer {
   // Fixed-length, NUL-terminated UTF-8: stored inside the (checksummed) object header.
   void string(hid_t object, const std::string& field, const std::string& name,
               const std::string& value) const {
-    Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    h5::Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
     if (!type.valid() || H5Tset_size(type.get(), value.size() + 1) < 0 ||
         H5Tset_strpad(type.get(), H5T_STR_NULLTERM) < 0 || H5Tset_cset(type.get(), H5T_CSET_UTF8) < 0)
       fail_hdf5(field, "cannot create the string type");
@@ -747,15 +669,15 @@ class Writer {
       chunk[i] = static_cast<hsize_t>(std::max<int64_t>(1, kChunkElements / product));
       product *= static_cast<int64_t>(chunk[i]);
     }
-    Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose);
-    Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    h5::Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose);
+    h5::Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
     if (!space.valid() || !plist.valid() ||
         H5Pset_chunk(plist.get(), static_cast<int>(chunk.size()), chunk.data()) < 0 ||
         H5Pset_fletcher32(plist.get()) < 0 || H5Pset_obj_track_times(plist.get(), false) < 0)
       fail_hdf5(field, "cannot set up the dataset");
-    Handle stored = file_type(element), memory = memory_type(element);
+    h5::Handle stored = file_type(element), memory = memory_type(element);
     if (!stored.valid() || !memory.valid()) fail_hdf5(field, "cannot create the element type");
-    Handle d(
+    h5::Handle d(
         H5Dcreate2(parent, name.c_str(), stored.get(), space.get(), H5P_DEFAULT, plist.get(), H5P_DEFAULT),
         H5Dclose);
     if (!d.valid()) fail_hdf5(field, "cannot create the dataset");
@@ -775,18 +697,18 @@ class Writer {
   // A scalar attribute for empty `shape`, else a simple one.
   void attribute(hid_t object, const std::string& field, const std::string& name, hid_t stored, hid_t memory,
                  const std::vector<hsize_t>& shape, const void* values) const {
-    Handle space(shape.empty() ? H5Screate(H5S_SCALAR)
+    h5::Handle space(shape.empty() ? H5Screate(H5S_SCALAR)
                                : H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
                  H5Sclose);
     if (!space.valid()) fail_hdf5(field, "cannot create the attribute's shape");
-    Handle a(H5Acreate2(object, name.c_str(), stored, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    h5::Handle a(H5Acreate2(object, name.c_str(), stored, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
     if (!a.valid()) fail_hdf5(field, "cannot create the attribute");
     if (H5Awrite(a.get(), memory, values) < 0) fail_hdf5(field, "cannot write the attribute");
   }
 
   std::string path_;
-  Handle file_;
-  Handle groups_;
+  h5::Handle file_;
+  h5::Handle groups_;
 };
 
 void write_file(const Measurement& m, Writer& w) {
@@ -796,26 +718,26 @@ void write_file(const Measurement& m, Writer& w) {
   w.integers(root, "/format_version", "format_version", &version, 1);
   w.string(root, "/modality", "modality", to_string(m.modality));
   {
-    Handle g = w.group("geometry");
+    h5::Handle g = w.group("geometry");
     w.integers(g.get(), "/geometry/volume_size", "volume_size", m.volume_size.data(), 3);
     w.numbers(g.get(), "/geometry/spacing", "spacing", m.geometry.spacing.data(), 3);
     w.numbers(g.get(), "/geometry/origin", "origin", m.geometry.origin.data(), 3);
     w.numbers(g.get(), "/geometry/direction", "direction", m.geometry.direction.data(), 9);
   }
   {
-    Handle g = w.group("forward_model");
+    h5::Handle g = w.group("forward_model");
     for (const auto& [name, array] : m.arrays) w.dataset(g.get(), "/forward_model/" + name, name, array);
     for (const auto& [name, value] : m.parameters)
       w.numbers(g.get(), "/forward_model/" + name, name, &value, 1);
   }
   {
-    Handle g = w.group("noise");
+    h5::Handle g = w.group("noise");
     w.string(g.get(), "/noise/kind", "kind", m.noise.kind);
     w.numbers(g.get(), "/noise/sigma", "sigma", &m.noise.sigma, 1);
     w.numbers(g.get(), "/noise/photons", "photons", &m.noise.photons, 1);
   }
   {
-    Handle g = w.group("provenance");
+    h5::Handle g = w.group("provenance");
     const Provenance& p = m.provenance;
     w.string(g.get(), "/provenance/diffrecon_version", "diffrecon_version", p.diffrecon_version);
     w.string(g.get(), "/provenance/command", "command", p.command);
@@ -829,7 +751,7 @@ void write_file(const Measurement& m, Writer& w) {
 }  // namespace
 
 Measurement read_measurement(const std::string& path) {
-  const Hdf5Session session;
+  const h5::Session session;
   Reader reader(path);
   return read_file(reader);
 }
@@ -840,7 +762,7 @@ void write_measurement(const Measurement& measurement, const std::string& path) 
   if (!target.has_filename()) throw IoError(path + ": expected a file name, got a directory");
   StagingDirectory staging(target);
   {
-    const Hdf5Session session;
+    const h5::Session session;
     Writer writer(path, staging.path() / target.filename());
     write_file(measurement, writer);
   }

@@ -38,6 +38,19 @@ BinRange bins_on_line(const ViewLine& line, double base, int64_t bins) {
   return {static_cast<int64_t>(lo), static_cast<int64_t>(hi)};
 }
 
+// Calls visit(u, k, w) for every ray u of the view that crosses major line r, meeting the line's pixels
+// k and k + 1 with weights 1 − w and w (times the view's step). The one traversal behind A and Aᵀ.
+template <typename Visit>
+void for_each_crossing(const ViewLine& line, int64_t r, int64_t bins, const Visit& visit) {
+  const double base = line.a0 + static_cast<double>(r) * line.dr;
+  const BinRange range = bins_on_line(line, base, bins);
+  for (int64_t u = range.first; u <= range.last; ++u) {
+    int64_t k;
+    double w;
+    if (joseph::locate(line, base + static_cast<double>(u) * line.du, k, w)) visit(u, k, w);
+  }
+}
+
 // A slice in a view's (major, minor) frame with one zero pixel before and after each line:
 // frame[r · (minor_count + 2) + m + 1] = pixel (r, m).
 template <typename T>
@@ -105,14 +118,9 @@ class ParallelBeamProjector final : public LinearOperator {
           std::fill(sums.begin(), sums.end(), 0.0);
           for (int64_t r = 0; r < line.major_count; ++r) {
             const T* row = frame + r * stride;
-            const double base = line.a0 + static_cast<double>(r) * line.dr;
-            const BinRange range = bins_on_line(line, base, bins);
-            for (int64_t u = range.first; u <= range.last; ++u) {
-              int64_t k;
-              double w;
-              if (!joseph::locate(line, base + static_cast<double>(u) * line.du, k, w)) continue;
+            for_each_crossing(line, r, bins, [&](int64_t u, int64_t k, double w) {
               sums[u] += (1 - w) * row[k + 1] + w * row[k + 2];
-            }
+            });
           }
           T* out = sinogram + (z * views + v) * bins;
           for (int64_t u = 0; u < bins; ++u) out[u] = static_cast<T>(sums[u] * line.step);
@@ -141,16 +149,11 @@ class ParallelBeamProjector final : public LinearOperator {
             const ViewLine& line = lines_[v];
             if (line.y_major != (kind == 0)) continue;
             const T* values = slice_sinogram + v * bins;
-            const double base = line.a0 + static_cast<double>(r) * line.dr;
-            const BinRange range = bins_on_line(line, base, bins);
-            for (int64_t u = range.first; u <= range.last; ++u) {
-              int64_t k;
-              double w;
-              if (!joseph::locate(line, base + static_cast<double>(u) * line.du, k, w)) continue;
+            for_each_crossing(line, r, bins, [&](int64_t u, int64_t k, double w) {
               const double value = values[u] * line.step;
               row[k + 1] += (1 - w) * value;
               row[k + 2] += w * value;
-            }
+            });
           }
         }
       });

@@ -21,82 +21,9 @@
 
 #include "core/error.h"
 #include "core/measurement.h"
+#include "data/io/internal/hdf5_session.h"
 
 namespace diffrecon::h5 {
-
-// Serialises these readers' HDF5 calls and silences HDF5's automatic error printing while one runs;
-// errors are reported through exceptions instead.
-class Session {
- public:
-  Session() : lock_(mutex()) {
-    // As in measurement_file.cpp: HDF5 1.10 may print "infinite loop closing library" at exit after a
-    // metadata checksum failure; every file is closed here, so exit-time cleanup has nothing to do.
-    static const bool no_exit_cleanup = (H5dont_atexit(), true);
-    (void)no_exit_cleanup;
-    H5Eget_auto2(H5E_DEFAULT, &saved_function_, &saved_data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~Session() {
-    H5Eclear2(H5E_DEFAULT);
-    H5Eset_auto2(H5E_DEFAULT, saved_function_, saved_data_);
-  }
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-
- private:
-  static std::mutex& mutex() {
-    static std::mutex m;
-    return m;
-  }
-  std::lock_guard<std::mutex> lock_;
-  H5E_auto2_t saved_function_ = nullptr;
-  void* saved_data_ = nullptr;
-};
-
-// The most specific message on HDF5's error stack (which is cleared), e.g. "truncated file: eof = 96".
-inline std::string error_detail() {
-  std::string detail;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_UPWARD,
-      [](unsigned n, const H5E_error2_t* error, void* data) -> herr_t {
-        if (n == 0 && error && error->desc) *static_cast<std::string*>(data) = error->desc;
-        return 0;
-      },
-      &detail);
-  H5Eclear2(H5E_DEFAULT);
-  return detail.empty() ? "unknown HDF5 error" : detail;
-}
-
-// An HDF5 identifier closed when it goes out of scope.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle() = default;
-  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
-  Handle& operator=(Handle&& other) noexcept {
-    if (this != &other) {
-      reset();
-      id_ = std::exchange(other.id_, -1);
-      closer_ = other.closer_;
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  ~Handle() { reset(); }
-
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  void reset() {
-    if (id_ >= 0 && closer_) closer_(id_);
-    id_ = -1;
-  }
-  hid_t id_ = -1;
-  Closer closer_ = nullptr;
-};
 
 inline std::string shape_text(const std::vector<int64_t>& shape) {
   std::ostringstream out;
