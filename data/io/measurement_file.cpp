@@ -28,56 +28,6 @@ constexpr int kMaxRank = 8;
 constexpr uint64_t kMaxCompressionRatio = 4096;
 constexpr int64_t kChunkElements = int64_t{1} << 18;
 
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::ostringstream out;
-  out << "[";
-  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
-  out << "]";
-  return out.str();
-}
-
-std::string type_text(hid_t type, int depth = 0) {
-  const size_t bits = 8 * H5Tget_size(type);
-  switch (H5Tget_class(type)) {
-    case H5T_INTEGER:
-      return (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(bits);
-    case H5T_FLOAT:
-      return "float" + std::to_string(bits);
-    case H5T_STRING:
-      return "string";
-    case H5T_BITFIELD:
-      return "bitfield";
-    case H5T_OPAQUE:
-      return "opaque";
-    case H5T_REFERENCE:
-      return "reference";
-    case H5T_ENUM:
-      return "enum (as h5py stores bool)";
-    case H5T_VLEN:
-      return "variable-length sequence";
-    case H5T_ARRAY:
-      return "array type";
-    case H5T_TIME:
-      return "time";
-    case H5T_COMPOUND: {
-      const int members = H5Tget_nmembers(type);
-      if (depth > 1 || members < 0 || members > 8) return "compound";
-      std::string text = "compound {";
-      for (int i = 0; i < members; ++i) {
-        char* name = H5Tget_member_name(type, static_cast<unsigned>(i));
-        h5::Handle member(H5Tget_member_type(type, static_cast<unsigned>(i)), H5Tclose);
-        text += (i ? ", " : "") + std::string(name ? name : "?") + ": " +
-                (member.valid() ? type_text(member.get(), depth + 1) : "?");
-        if (name) H5free_memory(name);
-      }
-      return text + "}";
-    }
-    default:
-      return "unknown type";
-  }
-}
-
 enum class Element { kFloat32, kFloat64, kUint8, kComplex64 };
 
 torch::ScalarType element_dtype(Element element) {
@@ -273,7 +223,7 @@ class Reader {
         for (int i = 0; i < rank; ++i)
           shape.push_back(
               static_cast<int64_t>(std::min<hsize_t>(dims[i], std::numeric_limits<int64_t>::max())));
-        return "shape " + shape_text(shape);
+        return "shape " + h5::shape_text(shape);
       }
       default:
         return "an unreadable shape";
@@ -285,7 +235,7 @@ class Reader {
     h5::Handle attribute = open_attribute(object, field, name, expected);
     h5::Handle type = attribute_type(attribute.get(), field);
     if (H5Tget_class(type.get()) != H5T_STRING)
-      fail(field, "expected " + expected + ", found " + type_text(type.get()));
+      fail(field, "expected " + expected + ", found " + h5::type_text(type.get()));
     h5::Handle space = check_count(attribute.get(), field, 1, "a single string");
     const htri_t variable = H5Tis_variable_str(type.get());
     if (variable < 0) fail_hdf5(field, "cannot read the string type");
@@ -335,7 +285,7 @@ class Reader {
     const H5T_class_t kind = H5Tget_class(type.get());
     const size_t size = H5Tget_size(type.get());
     if (!(kind == H5T_FLOAT && (size == 4 || size == 8)) && !(kind == H5T_INTEGER && size >= 1 && size <= 8))
-      fail(field, "expected " + expected + ", found " + type_text(type.get()));
+      fail(field, "expected " + expected + ", found " + h5::type_text(type.get()));
     check_count(attribute.get(), field, count, expected);
     std::vector<double> values(count);
     if (H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, values.data()) < 0)
@@ -352,7 +302,7 @@ class Reader {
     h5::Handle type = attribute_type(attribute.get(), field);
     const size_t size = H5Tget_size(type.get());
     if (H5Tget_class(type.get()) != H5T_INTEGER || size < 1 || size > 8)
-      fail(field, "expected " + expected + ", found " + type_text(type.get()));
+      fail(field, "expected " + expected + ", found " + h5::type_text(type.get()));
     check_count(attribute.get(), field, count, expected);
     std::vector<int64_t> values(count);
     if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
@@ -376,7 +326,7 @@ class Reader {
     h5::Handle type = attribute_type(attribute.get(), field);
     const size_t size = H5Tget_size(type.get());
     if (H5Tget_class(type.get()) != H5T_INTEGER || size < 1 || size > 8)
-      fail(field, "expected " + expected + ", found " + type_text(type.get()));
+      fail(field, "expected " + expected + ", found " + h5::type_text(type.get()));
     check_count(attribute.get(), field, 1, expected);
     if (H5Tget_sign(type.get()) == H5T_SGN_NONE) {
       uint64_t value = 0;
@@ -443,7 +393,7 @@ class Reader {
     const auto element =
         std::find_if(elements.begin(), elements.end(), [&](Element e) { return has_element(type.get(), e); });
     if (element == elements.end())
-      fail(field, "expected " + expected + ", found " + type_text(type.get()) + " elements");
+      fail(field, "expected " + expected + ", found " + h5::type_text(type.get()) + " elements");
     result.element = *element;
 
     h5::Handle space(H5Dget_space(dataset), H5Sclose);
@@ -471,7 +421,7 @@ class Reader {
     if (filters < 0) fail_hdf5(field, "cannot read the storage filters");
     const uint64_t stored = H5Dget_storage_size(dataset);
     if (filters == 0 ? stored < declared : stored == 0 || declared / kMaxCompressionRatio > stored)
-      fail(field, "the shape " + shape_text(result.shape) + " declares " + std::to_string(declared) +
+      fail(field, "the shape " + h5::shape_text(result.shape) + " declares " + std::to_string(declared) +
                       " bytes, the file stores " + std::to_string(stored) + " (truncated or never written?)");
     return result;
   }

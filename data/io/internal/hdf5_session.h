@@ -1,13 +1,17 @@
 #pragma once
 
 // The HDF5 plumbing every diffrecon HDF5 reader and writer shares: one lock for all of them (the
-// library may be built without thread safety), quiet error printing, error messages and scoped handles.
+// library may be built without thread safety), quiet error printing, scoped handles and the texts of
+// error messages.
 
 #include <hdf5.h>
 
+#include <cstdint>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace diffrecon::h5 {
 
@@ -87,5 +91,56 @@ class Handle {
   hid_t id_ = -1;
   Closer closer_ = nullptr;
 };
+
+// "[4, 5, 6]".
+inline std::string shape_text(const std::vector<int64_t>& shape) {
+  std::ostringstream out;
+  out << "[";
+  for (size_t i = 0; i < shape.size(); ++i) out << (i ? ", " : "") << shape[i];
+  out << "]";
+  return out.str();
+}
+
+// A short description of an HDF5 type for error messages: "float32", "compound {r: float32, i: float32}".
+inline std::string type_text(hid_t type, int depth = 0) {
+  const size_t bits = 8 * H5Tget_size(type);
+  switch (H5Tget_class(type)) {
+    case H5T_INTEGER:
+      return (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(bits);
+    case H5T_FLOAT:
+      return "float" + std::to_string(bits);
+    case H5T_STRING:
+      return "string";
+    case H5T_BITFIELD:
+      return "bitfield";
+    case H5T_OPAQUE:
+      return "opaque";
+    case H5T_REFERENCE:
+      return "reference";
+    case H5T_ENUM:
+      return "enum (as h5py stores bool)";
+    case H5T_VLEN:
+      return "variable-length sequence";
+    case H5T_ARRAY:
+      return "array type";
+    case H5T_TIME:
+      return "time";
+    case H5T_COMPOUND: {
+      const int members = H5Tget_nmembers(type);
+      if (depth > 1 || members < 0 || members > 8) return "compound";
+      std::string text = "compound {";
+      for (int i = 0; i < members; ++i) {
+        char* name = H5Tget_member_name(type, static_cast<unsigned>(i));
+        h5::Handle member(H5Tget_member_type(type, static_cast<unsigned>(i)), H5Tclose);
+        text += (i ? ", " : "") + std::string(name ? name : "?") + ": " +
+                (member.valid() ? type_text(member.get(), depth + 1) : "?");
+        if (name) H5free_memory(name);
+      }
+      return text + "}";
+    }
+    default:
+      return "unknown type";
+  }
+}
 
 }  // namespace diffrecon::h5
