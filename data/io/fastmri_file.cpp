@@ -170,6 +170,24 @@ Measurement read_fastmri(const std::string& path) {
   return raw_mri::guarded(path, [&] { return read(path); });
 }
 
+torch::Tensor read_fastmri_reference(const std::string& path) {
+  const h5::Session session;
+  return raw_mri::guarded(path, [&] {
+    h5::File file(path, kWhat);
+    const std::string field = "/reconstruction_rss";
+    if (!file.exists(field, "reconstruction_rss", file.root())) return torch::Tensor();
+    const h5::Dataset d = file.open_dataset(field, "reconstruction_rss", file.root(), {3}, "float32 [slices, rows, cols]",
+                                            kMaxRawElements);
+    if (H5Tget_class(d.type.get()) != H5T_FLOAT)
+      file.fail(field, "expected float32 [slices, rows, cols], found " + h5::type_text(d.type.get()) + " elements");
+    file.check_stored(field, d);
+    const std::vector<double> values = file.read_numbers(field, d);
+    for (const double v : values)
+      if (!std::isfinite(v)) file.fail(field, "expected finite values");
+    return torch::tensor(values, torch::kDouble).view({d.shape[0], d.shape[1], d.shape[2]}).to(torch::kFloat);
+  });
+}
+
 bool is_fastmri_file(const std::string& path) {
   try {
     const h5::Session session;

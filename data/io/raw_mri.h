@@ -1,5 +1,7 @@
 #pragma once
 
+#include <torch/types.h>
+
 #include <string>
 
 #include "core/measurement.h"
@@ -50,6 +52,11 @@ Measurement read_fastmri(const std::string& path);
 // Coil sensitivities stored as the NDArray "/dataset/csm" (as ismrmrd_generate_cartesian_shepp_logan writes
 // them: [1, coils, (Z,) Y, X] complex) become the array "coil_maps" [coils, Z, Y, X].
 Measurement read_ismrmrd(const std::string& path);
+
+// The fastMRI file's own reference image "reconstruction_rss" (float32 [slices, rows, cols], the root sum
+// of squares of the fully sampled coil images, centre-cropped to rows × cols), or an undefined tensor when
+// the file has none. Errors as read_fastmri.
+torch::Tensor read_fastmri_reference(const std::string& path);
 
 // Whether `path` is an HDF5 file with a dataset "kspace" at its root (a fastMRI file). Never throws.
 bool is_fastmri_file(const std::string& path);

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "data/io/measurement_file.h"
+#include "core/metrics.h"
 #include "data/io/raw_mri.h"
 #include "data/io/volume_io.h"
 #include "pipelines/ct/classical_ct.h"
@@ -88,6 +89,22 @@ Measurement load_measurement(const std::string& path) {
   return read_measurement(path);
 }
 
+// fastMRI's evaluation: the magnitude centre-cropped to the file's reconstruction_rss, PSNR with the
+// reference's maximum as the peak. Prints nothing for files without a reference.
+void report_against_fastmri_reference(const std::string& path, const Volume& volume, std::ostream& out) {
+  const torch::Tensor reference = read_fastmri_reference(path);
+  if (!reference.defined()) return;
+  const auto x = volume.data().to(torch::kCPU);
+  if (reference.size(0) != x.size(0) || reference.size(1) > x.size(1) || reference.size(2) > x.size(2)) {
+    Log(LogLevel::kWarning) << path << ": reconstruction_rss does not fit the reconstruction; not compared";
+    return;
+  }
+  const auto cropped = x.narrow(1, (x.size(1) - reference.size(1)) / 2, reference.size(1))
+                           .narrow(2, (x.size(2) - reference.size(2)) / 2, reference.size(2));
+  out << "PSNR against the file's reconstruction_rss (fastMRI convention): " << psnr_fastmri(reference, cropped)
+      << " dB\n";
+}
+
 }  // namespace
 
 void add_reconstruct_options(po::options_description& options) {
@@ -142,6 +159,7 @@ int run_reconstruct(const Context& context) {
   write.dicom.series_description = "diffrecon " + method;
   write.dicom.derivation_description = "reconstructed by diffrecon (" + method + ") from " + input;
   write_volume(volume.to(torch::kCPU), output, write);
+  if (is_fastmri_file(input)) report_against_fastmri_reference(input, volume, context.out);
   context.out << std::fixed << std::setprecision(1) << method << ": " << volume.nx() << "x" << volume.ny() << "x"
               << volume.nz() << " voxels in " << seconds << " s; wrote " << output << "\n";
   return 0;

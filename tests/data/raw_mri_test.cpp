@@ -268,6 +268,8 @@ std::string fastmri_header(int64_t rows, int64_t cols, int64_t recon_rows, doubl
 struct FastMriFileOptions {
   bool header_variable = true;
   std::vector<int8_t> mask;  // written as the bool dataset "mask" when not empty
+  bool with_reference = true;
+  torch::Tensor reference;   // "reconstruction_rss"; zeros [slices, 4, 4] when undefined
 };
 
 void write_fastmri(const std::string& path, const torch::Tensor& kspace, const std::string& header,
@@ -278,7 +280,9 @@ void write_fastmri(const std::string& path, const torch::Tensor& kspace, const s
   if (!header.empty()) write_text(file.get(), "ismrmrd_header", header, options.header_variable);
   if (!options.mask.empty()) write_bools(file.get(), "mask", options.mask);
   // What fastMRI training files carry besides: the reference reconstruction and attributes.
-  write_floats(file.get(), "reconstruction_rss", torch::zeros({kspace.size(0), 4, 4}));
+  if (options.with_reference)
+    write_floats(file.get(), "reconstruction_rss",
+                 options.reference.defined() ? options.reference : torch::zeros({kspace.size(0), 4, 4}));
 }
 
 class FastMriFile : public testing::ScratchDirectoryTest {};
@@ -315,6 +319,20 @@ TEST_F(FastMriFile, MultiCoilKspaceLosesItsReadoutOversamplingAndGivesBackTheIma
   EXPECT_DOUBLE_EQ(m.geometry.origin[2], -1.5);
   EXPECT_EQ(m.geometry.direction, (std::array<double, 9>{1, 0, 0, 0, 1, 0, 0, 0, 1}));
   EXPECT_EQ(m.noise.kind, "none");
+}
+
+TEST_F(FastMriFile, ReferenceReconstructionIsReadWhenPresent) {
+  const FastMriCase c = fastmri_case();
+  FastMriFileOptions options;
+  options.reference = c.images.narrow(1, 2, 20).narrow(2, 2, 16).contiguous();
+  write_fastmri(path("with.h5"), c.kspace, fastmri_header(c.rows, c.cols, c.recon_rows), options);
+  const torch::Tensor reference = read_fastmri_reference(path("with.h5"));
+  ASSERT_TRUE(reference.defined());
+  EXPECT_TRUE(torch::allclose(reference, options.reference));
+  options.with_reference = false;
+  write_fastmri(path("without.h5"), c.kspace, fastmri_header(c.rows, c.cols, c.recon_rows), options);
+  EXPECT_FALSE(read_fastmri_reference(path("without.h5")).defined());
+  EXPECT_THROW(read_fastmri_reference(path("absent.h5")), IoError);
 }
 
 TEST_F(FastMriFile, SingleCoilKspaceHasOneCoil) {

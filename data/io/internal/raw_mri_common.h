@@ -88,7 +88,7 @@ inline void finish(const h5::File& file, Measurement& m) {
 // Runs a reader's body, turning failures that are not already IoError (LibTorch errors, exhausted memory,
 // anything else thrown) into IoError naming the file.
 template <typename Body>
-Measurement guarded(const std::string& path, Body&& body) {
+auto guarded(const std::string& path, Body&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const IoError&) {
