@@ -9,6 +9,7 @@
 #include "core/logging.h"
 #include "core/progress.h"
 #include "core/threading.h"
+#include "operators/mri/centred_fft.h"
 
 namespace diffrecon::cli {
 namespace {
@@ -30,7 +31,10 @@ po::options_description common_options() {
       ("log-level", po::value<std::string>()->default_value("info")->value_name("LEVEL"),
        "debug, info, warning or error")
       ("progress", po::value<std::string>()->default_value("auto")->value_name("STYLE"),
-       "auto (a bar on a terminal, plain lines otherwise), bar, lines or none");
+       "auto (a bar on a terminal, plain lines otherwise), bar, lines or none")
+      ("fftw-wisdom", po::value<std::string>()->value_name("FILE"),
+       "FFTW plans: read from FILE when it exists, saved back to it when the command succeeds")
+      ("fftw-measure", po::bool_switch(), "plan FFTs by measuring (slower start, faster long runs)");
   return options;
 }
 
@@ -120,7 +124,12 @@ int run_command(const Command& command, int argc, const char* const* argv, std::
   for (int i = 0; i < argc; ++i) command_line += std::string(" ") + argv[i];
   const Context context{vm, out, parse_device_option(vm["device"].as<std::string>()), static_cast<uint64_t>(seed),
                         command_line};
-  return command.run(context);
+  set_fftw_measure(vm["fftw-measure"].as<bool>());
+  const std::string wisdom = vm.count("fftw-wisdom") ? vm["fftw-wisdom"].as<std::string>() : "";
+  if (!wisdom.empty() && import_fftw_wisdom(wisdom)) Log(LogLevel::kDebug) << "read FFTW wisdom from " << wisdom;
+  const int code = command.run(context);
+  if (!wisdom.empty() && code == kExitOk) export_fftw_wisdom(wisdom);
+  return code;
 }
 
 }  // namespace

@@ -285,6 +285,14 @@ TEST_F(Cli, SimulateMriThenReconstructEveryMethodKeepsTheGeometry) {
     EXPECT_EQ(x.geometry(), m.geometry) << method;
     EXPECT_GT(psnr(truth, x.data()), method == "zero-filled" ? 15.0 : 20.0) << method;
   }
+  // FFTW wisdom is saved after a successful run and read back by the next.
+  const auto wisdom = (dir_ / "fftw.wisdom").string();
+  r = invoke({"reconstruct", "--input", measurement, "--output", (dir_ / "w.nii").string(), "--fftw-wisdom", wisdom,
+              "--fftw-measure", "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::file_size(wisdom) > 0);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", (dir_ / "w.nii").string(), "--fftw-wisdom", wisdom,
+                    "--quiet"}).code, 0);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", (dir_ / "x.nii").string(), "--method", "fbp"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", (dir_ / "x.nii").string(), "--coil-combination",
                     "mean"}).code, 2);
