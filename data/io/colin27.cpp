@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/statistics.h"
 #include "data/io/volume_io.h"
 
 namespace diffrecon {
@@ -12,7 +13,7 @@ namespace {
 
 constexpr double kSpacingMm = 1.75;
 constexpr int64_t kInPlane = 128;
-constexpr double kTrainingFraction = 0.55, kTestStart = 0.60, kNormalisingQuantile = 0.995;
+constexpr double kTrainingFraction = 0.55, kTestStart = 0.60, kNormalisingPercentile = 99.5;
 
 // Physical position of the continuous index (i, j, k).
 std::array<double, 3> position(const Geometry& g, double i, double j, double k) { return g.index_to_physical({i, j, k}); }
@@ -46,9 +47,7 @@ Volume resample(const Volume& v) {
 }
 
 torch::Tensor normalise(const torch::Tensor& x) {
-  const auto sorted = std::get<0>(x.flatten().sort());
-  const auto index = static_cast<int64_t>(std::floor(kNormalisingQuantile * static_cast<double>(sorted.numel() - 1)));
-  const double scale = sorted[index].item<double>();
+  const double scale = percentile(x, kNormalisingPercentile);
   if (!(scale > 0)) throw InvalidArgument("Colin27: the volume's 99.5th percentile is not positive");
   return (x / scale).clamp(0, 1);
 }

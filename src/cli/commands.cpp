@@ -16,6 +16,12 @@ void add_reconstruct_options(po::options_description& options);
 int run_reconstruct(const Context& context);
 void add_dataset_options(po::options_description& options);
 int run_dataset(const Context& context);
+void add_train_options(po::options_description& options);
+int run_train(const Context& context);
+void add_sample_options(po::options_description& options);
+int run_sample(const Context& context);
+void add_denoise_options(po::options_description& options);
+int run_denoise(const Context& context);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -31,6 +37,11 @@ const std::vector<Command>& commands() {
        {"input", "output"}},
       {"dataset", "write the project's prepared data: the Colin27 head's test, training or whole part",
        add_dataset_options, run_dataset, {"name"}},
+      {"train", "train a 2D diffusion prior on slices of volumes (or random phantoms): denoising score matching",
+       add_train_options, run_train},
+      {"sample", "draw unconditional samples from a prior, as a PNG grid", add_sample_options, run_sample},
+      {"denoise", "denoise a volume slice by slice with a prior (the Tweedie estimate at a noise level)",
+       add_denoise_options, run_denoise},
       {"evaluate", "PSNR, SSIM and NMSE of a volume against a reference, per plane and in 3D",
        add_evaluate_options, run_evaluate},
   };

@@ -1,0 +1,39 @@
+#include "priors/edm_denoiser.h"
+
+#include <utility>
+
+#include "core/error.h"
+
+namespace diffrecon {
+
+EdmDenoiser::EdmDenoiser(UNet network, double sigma_data) : network_(std::move(network)), sigma_data_(sigma_data) {
+  if (!(sigma_data > 0)) throw InvalidArgument("EdmDenoiser: sigma_data must be > 0");
+}
+
+torch::Tensor EdmDenoiser::denoise(const torch::Tensor& x, const torch::Tensor& sigma) const {
+  if (sigma.dim() != 1 || sigma.size(0) != x.size(0)) throw ShapeMismatch("EdmDenoiser: expected one sigma per image");
+  const auto s = sigma.to(x.options()).view({-1, 1, 1, 1});
+  const double sd2 = sigma_data_ * sigma_data_;
+  const auto total = s * s + sd2;
+  const auto c_skip = sd2 / total;
+  const auto c_out = s * sigma_data_ * total.rsqrt();
+  const auto c_in = total.rsqrt();
+  const auto c_noise = sigma.to(x.options()).log() / 4;
+  return c_skip * x + c_out * network_.forward(c_in * x, c_noise);
+}
+
+torch::Tensor edm_loss(const EdmDenoiser& denoiser, const torch::Tensor& x0, at::Generator& generator,
+                       const EdmLossOptions& options) {
+  const int64_t batch = x0.size(0);
+  const auto draw_options = x0.options().device(torch::kCPU);
+  const auto sigma = (torch::randn({batch}, generator, draw_options) * options.log_sigma_std + options.log_sigma_mean)
+                         .exp()
+                         .to(x0.device());
+  const auto noise = torch::randn(x0.sizes(), generator, draw_options).to(x0.device());
+  const double sd = denoiser.sigma_data();
+  const auto weight = ((sigma * sigma + sd * sd) / (sigma * sd).pow(2)).view({-1, 1, 1, 1});
+  const auto denoised = denoiser.denoise(x0 + sigma.view({-1, 1, 1, 1}) * noise, sigma);
+  return (weight * (denoised - x0).pow(2)).mean();
+}
+
+}  // namespace diffrecon

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <memory>
+
+#include "priors/denoiser.h"
+#include "priors/slice_plane.h"
+
+namespace diffrecon {
+
+struct SlicePriorOptions {
+  SlicePlane plane = SlicePlane::kAxial;
+  int64_t image_size = 128;           // slices smaller than this are zero-padded (centred) to it
+  int64_t max_batch = 0;              // slices per network call; 0: as many as memory_budget allows
+  double memory_budget_mb = 2048;     // estimate of the network's working memory per call
+  // > 0: the volume is divided by this percentile of its values before and multiplied after (the
+  // model's training normalisation, see PriorModel::intensity_percentile); 0: taken as it is.
+  double normalize_percentile = 0;
+};
+
+// A 2D denoiser applied to a volume slice by slice along a plane: slices are padded to the model's
+// size (and to a multiple of its size_multiple), denoised in batches, cropped back. Real volumes feed
+// 1-channel models; complex volumes feed 2-channel models as (real, imaginary).
+class SlicePrior {
+ public:
+  SlicePrior(std::shared_ptr<const Denoiser> denoiser, SlicePriorOptions options);
+
+  // D(x; σ) slice by slice for a volume x [Z, Y, X]: the Tweedie estimate of every slice, same shape,
+  // dtype and device as x. Runs under c10::InferenceMode unless x requires a gradient (then the result
+  // is differentiable in x, e.g. for DPS).
+  torch::Tensor denoise(const torch::Tensor& volume, double sigma) const;
+
+  // Slices per network call for images of height × width.
+  int64_t batch_size(int64_t height, int64_t width) const;
+
+  const Denoiser& denoiser() const { return *denoiser_; }
+  const SlicePriorOptions& options() const { return options_; }
+
+ private:
+  torch::Tensor denoise_slices(const torch::Tensor& slices, double sigma) const;
+
+  std::shared_ptr<const Denoiser> denoiser_;
+  SlicePriorOptions options_;
+};
+
+}  // namespace diffrecon

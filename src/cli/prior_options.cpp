@@ -1,0 +1,45 @@
+#include "cli/prior_options.h"
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "data/io/prior_file.h"
+
+namespace diffrecon::cli {
+
+void add_prior_options(po::options_description& options) {
+  options.add_options()
+      ("prior", po::value<std::string>()->required()->value_name("MODEL.h5"), "a prior model file (diffrecon train)")
+      ("plane", po::value<std::string>()->value_name("P"), "apply along axial, coronal or sagittal slices (default: the model's)")
+      ("max-batch", po::value<int64_t>()->default_value(0)->value_name("N"), "slices per network call (0: from --memory-budget)")
+      ("memory-budget", po::value<double>()->default_value(2048)->value_name("MB"), "working memory of one network call");
+}
+
+LoadedPrior load_prior(const Context& context) {
+  LoadedPrior prior;
+  prior.model = read_prior(context.options["prior"].as<std::string>());
+  prior.denoiser = make_denoiser(prior.model);
+  prior.denoiser->to(context.device);
+  log_message(LogLevel::kInfo, "prior " + context.options["prior"].as<std::string>() + ": " + to_string(prior.model.plane) +
+                                   ", trained on " + prior.model.training_data + ", " +
+                                   std::to_string(prior.model.training_steps) + " steps");
+  return prior;
+}
+
+SlicePrior make_slice_prior(const Context& context, const LoadedPrior& prior, bool normalize) {
+  const auto& vm = context.options;
+  SlicePriorOptions options;
+  try {
+    options.plane = vm.count("plane") ? parse_slice_plane(vm["plane"].as<std::string>()) : prior.model.plane;
+  } catch (const InvalidArgument& e) {
+    throw UsageError(std::string("--plane: ") + e.what());
+  }
+  options.image_size = prior.model.image_size;
+  options.max_batch = vm["max-batch"].as<int64_t>();
+  options.memory_budget_mb = vm["memory-budget"].as<double>();
+  if (options.max_batch < 0 || !(options.memory_budget_mb > 0))
+    throw UsageError("--max-batch must be >= 0 and --memory-budget > 0");
+  options.normalize_percentile = normalize ? prior.model.intensity_percentile : 0;
+  return SlicePrior(prior.denoiser, options);
+}
+
+}  // namespace diffrecon::cli

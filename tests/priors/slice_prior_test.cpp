@@ -1,0 +1,101 @@
+#include "priors/slice_prior.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "priors/gaussian_denoiser.h"
+
+namespace diffrecon {
+namespace {
+
+// A denoiser that records the image sizes it is called with and needs multiples of 4.
+class RecordingDenoiser : public testing::GaussianDenoiser {
+ public:
+  RecordingDenoiser() : GaussianDenoiser(0.0, 1.0, 1, 4) {}
+  torch::Tensor denoise(const torch::Tensor& x, const torch::Tensor& sigma) const override {
+    shapes.push_back(x.sizes().vec());
+    return GaussianDenoiser::denoise(x, sigma);
+  }
+  mutable std::vector<std::vector<int64_t>> shapes;
+};
+
+TEST(SlicePlane, SlicesAndBackAreTheIdentity) {
+  const auto v = torch::rand({3, 4, 5});
+  for (const auto plane : {SlicePlane::kAxial, SlicePlane::kCoronal, SlicePlane::kSagittal})
+    EXPECT_TRUE(torch::equal(from_slices(to_slices(v, plane), plane), v)) << to_string(plane);
+  EXPECT_EQ(to_slices(v, SlicePlane::kCoronal).sizes(), (std::vector<int64_t>{4, 3, 5}));
+  EXPECT_EQ(to_slices(v, SlicePlane::kSagittal).sizes(), (std::vector<int64_t>{5, 3, 4}));
+  EXPECT_EQ(parse_slice_plane("coronal"), SlicePlane::kCoronal);
+  EXPECT_THROW(parse_slice_plane("oblique"), InvalidArgument);
+  const auto image = torch::rand({2, 5, 7});
+  const auto padded = fit_to_size(image, 8, 8);
+  EXPECT_TRUE(torch::equal(padded.narrow(1, 1, 5).narrow(2, 0, 7), image));
+  EXPECT_TRUE(torch::equal(fit_to_size(padded, 5, 7), image));
+}
+
+TEST(SlicePrior, DenoisesEverySliceAlongThePlaneInBatches) {
+  // The Gaussian denoiser acts pixel by pixel (with mean 0: x / (1 + σ²)), so padding, batching and
+  // the plane must not change the result.
+  const auto volume = torch::rand({5, 6, 7});
+  const double sigma = 0.5;
+  for (const auto plane : {SlicePlane::kAxial, SlicePlane::kCoronal, SlicePlane::kSagittal}) {
+    auto denoiser = std::make_shared<RecordingDenoiser>();
+    SlicePriorOptions options;
+    options.plane = plane;
+    options.image_size = 8;
+    options.max_batch = 2;
+    const SlicePrior prior(denoiser, options);
+    const auto out = prior.denoise(volume, sigma);
+    EXPECT_LT((out - volume / (1 + sigma * sigma)).abs().max().item<double>(), 1e-6) << to_string(plane);
+    EXPECT_FALSE(out.requires_grad());
+    const int64_t slices = to_slices(volume, plane).size(0);
+    EXPECT_EQ(static_cast<int64_t>(denoiser->shapes.size()), (slices + 1) / 2);
+    for (const auto& shape : denoiser->shapes) {
+      EXPECT_LE(shape[0], 2);
+      EXPECT_EQ(shape[2], 8);  // padded to the model's image size (a multiple of 4)
+      EXPECT_EQ(shape[3], 8);
+    }
+  }
+}
+
+TEST(SlicePrior, NormalisesAndKeepsGradientsWhenAsked) {
+  auto denoiser = std::make_shared<testing::GaussianDenoiser>(0.0, 1.0);
+  SlicePriorOptions options;
+  options.image_size = 4;
+  options.normalize_percentile = 100;  // divide by the maximum
+  const SlicePrior prior(denoiser, options);
+  const auto volume = (torch::rand({2, 4, 4}) * 10).requires_grad_();
+  // In model units: x/c shrunk at σ/c, then times c: x / (1 + σ²/c²).
+  const double sigma = 2.0, c = volume.max().item<double>();
+  const auto out = prior.denoise(volume, sigma);
+  EXPECT_TRUE(out.requires_grad());
+  EXPECT_LT((out - volume / (1 + sigma * sigma / (c * c))).abs().max().item<double>(), 1e-4);
+  out.sum().backward();
+  EXPECT_TRUE(volume.grad().defined());
+}
+
+TEST(SlicePrior, FeedsComplexVolumesAsTwoChannels) {
+  auto denoiser = std::make_shared<testing::GaussianDenoiser>(0.0, 1.0, 2);
+  const SlicePrior prior(denoiser, {});
+  const auto volume = torch::randn({2, 3, 3}, torch::kComplexFloat);
+  const auto out = prior.denoise(volume, 1.0);
+  EXPECT_EQ(out.scalar_type(), torch::kComplexFloat);
+  EXPECT_LT((out - volume / 2).abs().max().item<double>(), 1e-6);
+  const SlicePrior real_prior(std::make_shared<testing::GaussianDenoiser>(0.0, 1.0), {});
+  EXPECT_THROW(real_prior.denoise(volume, 1.0), ShapeMismatch);
+  EXPECT_THROW(real_prior.denoise(torch::rand({3, 3}), 1.0), ShapeMismatch);
+}
+
+TEST(SlicePrior, SizesBatchesToTheMemoryBudget) {
+  SlicePriorOptions options;
+  options.memory_budget_mb = 64;
+  const SlicePrior prior(std::make_shared<testing::GaussianDenoiser>(0.0, 1.0), options);
+  const int64_t small = prior.batch_size(64, 64), large = prior.batch_size(256, 256);
+  EXPECT_GE(small, 1);
+  EXPECT_EQ(large, std::max<int64_t>(1, small / 16));
+  options.max_batch = 1;
+  EXPECT_EQ(SlicePrior(std::make_shared<testing::GaussianDenoiser>(0.0, 1.0), options).batch_size(64, 64), 1);
+}
+
+}  // namespace
+}  // namespace diffrecon
