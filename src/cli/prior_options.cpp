@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "data/io/prior_file.h"
+#include "priors/torchscript_denoiser.h"
 
 namespace diffrecon::cli {
 
@@ -16,10 +17,22 @@ void add_prior_options(po::options_description& options) {
 
 LoadedPrior load_prior(const Context& context) {
   LoadedPrior prior;
-  prior.model = read_prior(context.options["prior"].as<std::string>());
-  prior.denoiser = make_denoiser(prior.model);
+  const std::string path = context.options["prior"].as<std::string>();
+  if (is_torchscript_file(path)) {
+    auto module = std::make_shared<TorchScriptDenoiser>(path);
+    const TorchScriptSidecar& sidecar = module->sidecar();
+    prior.model.architecture.channels = sidecar.channels;
+    prior.model.plane = sidecar.plane;
+    prior.model.image_size = sidecar.image_size;
+    prior.model.intensity_percentile = sidecar.intensity_percentile;
+    prior.model.training_data = "a TorchScript module";
+    prior.denoiser = module;
+  } else {
+    prior.model = read_prior(path);
+    prior.denoiser = make_denoiser(prior.model);
+  }
   prior.denoiser->to(context.device);
-  log_message(LogLevel::kInfo, "prior " + context.options["prior"].as<std::string>() + ": " + to_string(prior.model.plane) +
+  log_message(LogLevel::kInfo, "prior " + path + ": " + to_string(prior.model.plane) +
                                    ", trained on " + prior.model.training_data + ", " +
                                    std::to_string(prior.model.training_steps) + " steps");
   return prior;

@@ -13,11 +13,12 @@ namespace diffrecon::cli {
 void add_prior_options(po::options_description& options);
 
 struct LoadedPrior {
-  PriorModel model;
-  std::shared_ptr<EdmDenoiser> denoiser;  // on the context's device, evaluation mode
+  PriorModel model;                    // for a TorchScript module: the sidecar's fields, no parameters
+  std::shared_ptr<Denoiser> denoiser;  // on the context's device, evaluation mode
 };
 
-// Reads --prior (a diffrecon prior model file) onto the context's device.
+// Reads --prior onto the context's device: a diffrecon prior model file, or a TorchScript module with
+// its sidecar MODULE.ini (priors/torchscript_denoiser.h).
 LoadedPrior load_prior(const Context& context);
 
 // The slice adaptor from --plane (default: the model's), --max-batch and --memory-budget;

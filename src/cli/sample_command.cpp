@@ -32,10 +32,10 @@ int run_sample(const Context& context) {
     throw UsageError("--size must be a positive multiple of " + std::to_string(prior.denoiser->size_multiple()));
   at::Generator generator = at::detail::createCPUGenerator(context.seed);
   Progress progress("sample", options.steps);
-  const auto samples = edm_sample(*prior.denoiser, {count, prior.model.architecture.channels, size, size}, generator,
+  const auto samples = edm_sample(*prior.denoiser, {count, prior.denoiser->channels(), size, size}, generator,
                                   options, context.device, [&](int64_t) { progress.advance(); });
   progress.finish();
-  const auto images = prior.model.architecture.channels == 1 ? samples.select(1, 0) : samples.pow(2).sum(1).sqrt();
+  const auto images = prior.denoiser->channels() == 1 ? samples.select(1, 0) : samples.pow(2).sum(1).sqrt();
   const std::string output = vm["output"].as<std::string>();
   const auto columns = static_cast<int64_t>(std::ceil(std::sqrt(double(count))));
   write_png(image_grid(images, columns, 0.0, 1.0), output);

@@ -143,6 +143,7 @@ int run_train(const Context& context) {
     log_message(LogLevel::kInfo, "training on " + model.training_data);
   }
 
+  torch::manual_seed(context.seed);  // the initial weights
   UNet network(model.architecture);
   if (resume) load_parameters(network, state.online);
   network.to(context.device);

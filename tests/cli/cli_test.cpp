@@ -12,6 +12,7 @@
 #include "core/progress.h"
 #include "data/phantoms/ellipsoid_phantom.h"
 #include "data/io/measurement_file.h"
+#include "data/io/prior_file.h"
 #include "data/io/volume_io.h"
 #include "testing/scratch_directory.h"
 
@@ -308,6 +309,75 @@ TEST_F(Cli, ReconstructReadsIsmrmrdRawData) {
   EXPECT_NE(r.out.find("zero-filled"), std::string::npos) << r.out;  // the MRI default
   const Volume x = read_volume(output);
   EXPECT_EQ(x.data().sizes(), (std::vector<int64_t>{1, 48, 48}));  // readout oversampling removed
+}
+
+}  // namespace
+}  // namespace diffrecon::cli
+
+namespace diffrecon::cli {
+namespace {
+
+// A tiny network so that training runs in a second.
+std::vector<std::string> tiny_training(const std::string& output, int steps) {
+  return {"train", "--size", "16", "--patch", "16", "--batch", "2", "--steps", std::to_string(steps),
+          "--checkpoint-every", "2", "--base-channels", "8", "--channel-multipliers", "1,2", "--attention-levels", "",
+          "--output", output, "--progress", "none", "--seed", "3", "--threads", "1"};
+}
+
+std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+TEST_F(Cli, TrainResumesBitForBitThenDenoisesAndSamples) {
+  const auto data = shepp_logan_3d(8, 16, 16).clamp(0, 1);
+  write_volume(Volume(data, Geometry{}), path("v.nii.gz"));
+  const std::vector<std::string> volume{"--volumes", path("v.nii.gz")};
+  ASSERT_EQ(invoke(with(tiny_training(path("a.h5"), 4), volume)).code, 0);
+  const auto resumed = invoke(with(tiny_training(path("a.h5"), 6), with(volume, {"--resume"})));
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  const auto straight = invoke(with(tiny_training(path("b.h5"), 6), volume));
+  ASSERT_EQ(straight.code, 0) << straight.err;
+  const PriorModel a = read_prior(path("a.h5")), b = read_prior(path("b.h5"));
+  EXPECT_EQ(a.training_steps, 6);
+  EXPECT_EQ(content_hash(a.parameters), content_hash(b.parameters));
+  EXPECT_TRUE(fs::exists(path("a.checkpoint.h5")));
+
+  const auto denoised = invoke({"denoise", "--prior", path("a.h5"), "--input", path("v.nii.gz"), "--sigma", "0.1",
+                                "--output", path("d.nii.gz"), "--plane", "sagittal"});
+  ASSERT_EQ(denoised.code, 0) << denoised.err;
+  EXPECT_EQ(read_volume(path("d.nii.gz")).data().sizes(), data.sizes());
+
+  const auto sampled = invoke({"sample", "--prior", path("a.h5"), "--count", "3", "--steps", "2", "--size", "16",
+                               "--output", path("s.png"), "--progress", "none"});
+  ASSERT_EQ(sampled.code, 0) << sampled.err;
+  std::ifstream png(path("s.png"), std::ios::binary);
+  std::string magic(4, '\0');
+  png.read(magic.data(), 4);
+  EXPECT_EQ(magic.substr(1), "PNG");
+}
+
+TEST_F(Cli, TrainOnEllipsePhantoms) {
+  const auto r = invoke(with(tiny_training(path("e.h5"), 2), {"--phantom", "ellipses"}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(read_prior(path("e.h5")).training_data.find("ellipse"), std::string::npos);
+}
+
+TEST_F(Cli, PriorCommandsRejectBadRequests) {
+  write_volume(Volume(torch::rand({4, 16, 16}) * 1000, Geometry{}), path("raw.nii.gz"));
+  EXPECT_EQ(invoke(tiny_training(path("m.h5"), 2)).code, 2);  // neither --volumes nor --phantom
+  EXPECT_EQ(invoke(with(tiny_training(path("m.h5"), 2), {"--phantom", "squares"})).code, 2);
+  EXPECT_EQ(invoke(with(tiny_training(path("m.h5"), 2), {"--phantom", "ellipses", "--resume"})).code, 2);
+  const auto unscaled = invoke(with(tiny_training(path("m.h5"), 2), {"--volumes", path("raw.nii.gz")}));
+  EXPECT_EQ(unscaled.code, 1);
+  EXPECT_NE(unscaled.err.find("--normalize"), std::string::npos) << unscaled.err;
+  EXPECT_EQ(invoke(with(tiny_training(path("m.h5"), 2), {"--volumes", path("raw.nii.gz"), "--normalize"})).code, 0);
+  EXPECT_EQ(invoke({"denoise", "--prior", path("raw.nii.gz"), "--input", path("raw.nii.gz"), "--sigma", "0.1",
+                    "--output", path("d.nii.gz")}).code, 1);
+  EXPECT_EQ(invoke({"denoise", "--prior", path("m.h5"), "--input", path("raw.nii.gz"), "--sigma", "-1",
+                    "--output", path("d.nii.gz")}).code, 2);
+  EXPECT_EQ(invoke({"sample", "--prior", path("m.h5"), "--size", "15", "--output", path("s.png")}).code, 2);
+  EXPECT_FALSE(fs::exists(path("d.nii.gz")));
 }
 
 }  // namespace
