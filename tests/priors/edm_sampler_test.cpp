@@ -39,3 +39,41 @@ TEST(EdmSampler, ReproducesAnAnalyticGaussianPrior) {
 
 }  // namespace
 }  // namespace diffrecon
+
+#include "priors/ve_sampler.h"
+
+namespace diffrecon {
+namespace {
+
+TEST(VePredictorCorrector, DrawsFromTheAnalyticGaussianPosterior) {
+  // Prior x0 ~ N(0.5, 0.2²); observation y = x0 + τ n with τ = 0.3 is the VE state at σ = τ, so the
+  // reverse SDE (the predictor alone: Langevin corrector steps would mix towards the marginal p_σ and
+  // forget y) started from y at σ = τ samples p(x0 | y) = N(m, v):
+  // m = 0.5 + 0.2² / (0.2² + τ²) (y − 0.5), v = 0.2² τ² / (0.2² + τ²).
+  const testing::GaussianDenoiser denoiser(0.5, 0.2);
+  const double tau = 0.3, y = 0.8;
+  const double m = 0.5 + 0.04 / (0.04 + tau * tau) * (y - 0.5), sd = std::sqrt(0.04 * tau * tau / (0.04 + tau * tau));
+  at::Generator g = at::detail::createCPUGenerator(5);
+  int64_t steps = 0;
+  VePredictorCorrectorOptions predictor_only;
+  predictor_only.corrector_steps = 0;
+  const auto x = ve_predictor_corrector(denoiser, torch::full({4, 1, 64, 64}, y), geometric_sigmas(tau, 0.005, 200), g,
+                                        predictor_only, [&](int64_t, torch::Tensor&) { ++steps; });
+  EXPECT_EQ(steps, 200);
+  EXPECT_NEAR(x.mean().item<double>(), m, 0.1 * m);
+  EXPECT_NEAR(x.std().item<double>(), sd, 0.1 * sd);
+  EXPECT_THROW(ve_predictor_corrector(denoiser, x, {0.1, 0.2}, g), InvalidArgument);
+}
+
+TEST(VePredictorCorrector, WithTheCorrectorSamplesThePriorFromPureNoise) {
+  // DiffusionMBIR's settings (snr 0.16, one corrector step) from σ_max = 378 · N(0, I).
+  const testing::GaussianDenoiser denoiser(0.5, 0.2);
+  at::Generator g = at::detail::createCPUGenerator(6);
+  const auto x = ve_predictor_corrector(denoiser, torch::randn({4, 1, 64, 64}) * 378.0,
+                                        geometric_sigmas(378, 0.01, 300), g);
+  EXPECT_NEAR(x.mean().item<double>(), 0.5, 0.05);
+  EXPECT_NEAR(x.std().item<double>(), 0.2, 0.02);
+}
+
+}  // namespace
+}  // namespace diffrecon
