@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "core/statistics.h"
 
 namespace diffrecon {
 namespace {
@@ -91,6 +92,24 @@ TEST(Metrics, PlaneMetricsAverageSlices) {
   EXPECT_GT(axial.ssim, plane_metrics(reference, estimate, Plane::kCoronal).ssim);  // 7 of 8 slices exact
   EXPECT_THROW(plane_metrics(torch::rand({5, 8, 8}), torch::rand({5, 8, 8}), Plane::kCoronal),
                InvalidArgument);  // 5 rows < the 7-pixel window
+}
+
+}  // namespace
+}  // namespace diffrecon
+
+
+namespace diffrecon {
+namespace {
+
+TEST(Percentile, PicksTheElementOfRankFloorOfPTimesNMinusOne) {
+  const auto values = torch::tensor({5.0, 1.0, 4.0, 2.0, 3.0});  // sorted 1 2 3 4 5
+  EXPECT_EQ(percentile(values, 0), 1.0);
+  EXPECT_EQ(percentile(values, 100), 5.0);
+  EXPECT_EQ(percentile(values, 50), 3.0);
+  EXPECT_EQ(percentile(values, 99.5), 4.0);  // rank ⌊0.995 · 4⌋ = 3
+  EXPECT_EQ(percentile(values.view({5, 1}), 74.9), 3.0);  // rank ⌊2.996⌋ = 2
+  EXPECT_THROW(percentile(torch::empty({0}), 50), InvalidArgument);
+  EXPECT_THROW(percentile(values, 101), InvalidArgument);
 }
 
 }  // namespace
