@@ -24,10 +24,10 @@ namespace fs = std::filesystem;
 constexpr const char kFormatName[] = "diffrecon-measurement";
 constexpr size_t kMaxForwardModelEntries = 256;  // arrays plus parameters
 
-using h5::Dataset;
-using h5::Element;
-using h5::Reader;
-using h5::Writer;
+using h5::native::Dataset;
+using h5::native::Element;
+using h5::native::Reader;
+using h5::native::Writer;
 
 // ---------------------------------------------------------------------------------------------------
 // Reading

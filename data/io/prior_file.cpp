@@ -19,9 +19,9 @@ constexpr const char kFormatName[] = "diffrecon-prior";
 constexpr int64_t kFormatVersion = 1;
 constexpr size_t kMaxEntries = 4096;  // parameters of one network, attributes of one group
 
-using h5::Element;
-using h5::Reader;
-using h5::Writer;
+using h5::native::Element;
+using h5::native::Reader;
+using h5::native::Writer;
 
 void write_tensors(const Writer& w, hid_t group, const std::string& field, const NamedTensors& tensors) {
   for (const auto& [name, tensor] : tensors)

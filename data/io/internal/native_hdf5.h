@@ -21,7 +21,8 @@
 #include "core/measurement.h"  // kMaxMeasurementElements, kMaxMeasurementText
 #include "data/io/internal/hdf5_session.h"
 
-namespace diffrecon::h5 {
+// A namespace of its own: hdf5_reading.h (foreign files) has classes of the same names in h5.
+namespace diffrecon::h5::native {
 
 inline constexpr int kMaxRank = 8;
 // A filtered (compressed) dataset storing fewer than 1/kMaxCompressionRatio of its declared bytes is
@@ -590,4 +591,4 @@ class Writer {
   h5::Handle groups_;
 };
 
-}  // namespace diffrecon::h5
+}  // namespace diffrecon::h5::native
