@@ -51,8 +51,7 @@ Volume admm_tv_reconstruction(const Measurement& m, const AdmmTvConfig& config, 
   const auto y = data_on(m, device);
   const auto x0 = filtered_back_projection(y, g);
 
-  const double p = std::sqrt(g.pixel_spacing_x * g.pixel_spacing_y);
-  const double kappa = 2.0 * static_cast<double>(g.angles.size()) / M_PI * p * p * p / g.detector_spacing;
+  const double kappa = official_projector_ratio(g);
   const double c = intensity_scale(x0);
   AdmmOptions options;
   options.rho = config.rho * kappa;

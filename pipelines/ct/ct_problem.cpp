@@ -46,4 +46,9 @@ std::vector<double> parse_limited_angle(const std::string& text) {
   return limited_angle_angles(start, stop, step);
 }
 
+double official_projector_ratio(const ParallelBeamGeometry& g) {
+  const double p = std::sqrt(g.pixel_spacing_x * g.pixel_spacing_y);
+  return 2.0 * static_cast<double>(g.angles.size()) / M_PI * p * p * p / g.detector_spacing;
+}
+
 }  // namespace diffrecon

@@ -12,6 +12,11 @@ namespace diffrecon {
 // inconsistent measurement (as validate()).
 ParallelBeamGeometry parallel_beam_geometry(const Measurement& measurement);
 
+// κ = (2V/π) · p³ / d for V views, pixel spacing p = √(p_x p_y) and detector spacing d (mm): our AᴴA is
+// κ times the official code's AT A (operators/ct/parallel_beam.h), so the official ρ, λ become ρκ, λκc
+// on our operators (c the intensity scale).
+double official_projector_ratio(const ParallelBeamGeometry& geometry);
+
 // N views uniform over [0, π): θ_k = π k / N (sparse view).
 std::vector<double> sparse_view_angles(int views);
 

@@ -1,0 +1,55 @@
+#include "pipelines/dds.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace diffrecon {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+torch::Tensor gaussian(at::IntArrayRef shape, bool complex, at::Generator& generator, torch::Device device) {
+  const auto options = torch::dtype(complex ? torch::kComplexFloat : torch::kFloat);
+  return torch::randn(shape, generator, options).to(device);
+}
+
+}  // namespace
+
+torch::Tensor dds_sample(const SlicePrior& prior, at::IntArrayRef shape, bool complex, double scale,
+                         const DataConsistency& data_consistency, const DdsSamplerConfig& config,
+                         at::Generator& generator, torch::Device device, SamplerReport* report,
+                         const std::function<void(int)>& on_step) {
+  if (!(config.eta >= 0 && config.eta <= 1)) throw InvalidArgument("DDS: eta must lie in [0, 1]");
+  if (!(scale > 0) || !std::isfinite(scale)) throw InvalidArgument("DDS: the intensity scale must be positive");
+  const auto start = std::chrono::steady_clock::now();
+  const auto times = config.schedule.sampling_times(config.steps);
+  double network = 0;
+  auto x = gaussian(shape, complex, generator, device);
+  torch::Tensor x0;
+  for (size_t i = 0; i < times.size(); ++i) {
+    const double ab = config.schedule.alpha_bar(times[i]);
+    const double ab_next = config.schedule.alpha_bar(i + 1 < times.size() ? times[i + 1] : -1);
+    const auto network_start = std::chrono::steady_clock::now();
+    x0 = prior.denoise(x / std::sqrt(ab), ve_sigma_of(ab));
+    network += seconds_since(network_start);
+    const auto eps = (x - std::sqrt(ab) * x0) / std::sqrt(1 - ab);
+    x0 = data_consistency(x0 * scale) / scale;
+    if (on_step) on_step(static_cast<int>(i));
+    if (i + 1 == times.size()) break;
+    const double spread = std::sqrt(1 - ab_next);
+    x = std::sqrt(ab_next) * x0 + config.eta * spread * gaussian(shape, complex, generator, device) +
+        std::sqrt(1 - config.eta * config.eta) * spread * eps;
+  }
+  if (report) {
+    report->total_seconds = seconds_since(start);
+    report->network_seconds = network;
+    report->network_evaluations = static_cast<int64_t>(times.size());
+  }
+  return x0 * scale;
+}
+
+}  // namespace diffrecon
