@@ -347,6 +347,11 @@ TEST_F(Cli, TrainResumesBitForBitThenDenoisesAndSamples) {
                                 "--output", path("d.nii.gz"), "--plane", "sagittal"});
   ASSERT_EQ(denoised.code, 0) << denoised.err;
   EXPECT_EQ(read_volume(path("d.nii.gz")).data().sizes(), data.sizes());
+  const auto noised = invoke({"denoise", "--prior", path("a.h5"), "--input", path("v.nii.gz"), "--sigma", "0.1",
+                              "--add-noise", "--noisy-output", path("n.nii.gz"), "--output", path("d2.nii.gz")});
+  ASSERT_EQ(noised.code, 0) << noised.err;
+  const auto noise = read_volume(path("n.nii.gz")).data() - data;
+  EXPECT_NEAR(noise.std().item<double>(), 0.1, 0.01);
 
   const auto sampled = invoke({"sample", "--prior", path("a.h5"), "--count", "3", "--steps", "2", "--size", "16",
                                "--output", path("s.png"), "--progress", "none"});
