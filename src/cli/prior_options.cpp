@@ -7,9 +7,11 @@
 
 namespace diffrecon::cli {
 
-void add_prior_options(po::options_description& options) {
+void add_prior_options(po::options_description& options, bool required) {
+  auto* prior = po::value<std::string>()->value_name("MODEL.h5");
+  if (required) prior->required();
   options.add_options()
-      ("prior", po::value<std::string>()->required()->value_name("MODEL.h5"), "a prior model file (diffrecon train)")
+      ("prior", prior, "a prior model file (diffrecon train) or a TorchScript module with its sidecar")
       ("plane", po::value<std::string>()->value_name("P"), "apply along axial, coronal or sagittal slices (default: the model's)")
       ("max-batch", po::value<int64_t>()->default_value(0)->value_name("N"), "slices per network call (0: from --memory-budget)")
       ("memory-budget", po::value<double>()->default_value(2048)->value_name("MB"), "working memory of one network call");

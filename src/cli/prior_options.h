@@ -10,7 +10,7 @@
 namespace diffrecon::cli {
 
 // --prior, --plane, --max-batch, --memory-budget: the options of every command that applies a prior.
-void add_prior_options(po::options_description& options);
+void add_prior_options(po::options_description& options, bool required = true);
 
 struct LoadedPrior {
   PriorModel model;                    // for a TorchScript module: the sidecar's fields, no parameters

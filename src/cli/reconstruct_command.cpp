@@ -8,79 +8,20 @@
 #include "core/metrics.h"
 #include "data/io/raw_mri.h"
 #include "data/io/volume_io.h"
+#include "cli/prior_options.h"
 #include "pipelines/ct/classical_ct.h"
+#include "pipelines/ct/dds_ct.h"
 #include "pipelines/mri/classical_mri.h"
+#include "pipelines/reconstruction_methods.h"
 
 namespace diffrecon::cli {
 namespace {
 
-template <typename T>
-void override_if_given(const po::variables_map& vm, const char* name, T& value) {
-  if (vm.count(name)) value = vm[name].as<T>();
-}
-
-Volume reconstruct_ct(const Measurement& m, const std::string& method, const Context& context) {
-  const auto& vm = context.options;
-  try {
-    if (method == "fbp") {
-      FbpConfig config;
-      config.window = parse_ramp_window(vm["filter"].as<std::string>());
-      return fbp_reconstruction(m, config, context.device);
-    }
-    if (method == "cgls") {
-      CglsConfig config;
-      override_if_given(vm, "iterations", config.iterations);
-      return cgls_reconstruction(m, config, context.device);
-    }
-    if (method == "admm-tv") {
-      AdmmTvConfig config;
-      override_if_given(vm, "lambda", config.lambda);
-      override_if_given(vm, "rho", config.rho);
-      override_if_given(vm, "iterations", config.iterations);
-      override_if_given(vm, "cg-iterations", config.cg_iterations);
-      if (vm.count("tv")) config.directions = parse_tv_directions(vm["tv"].as<std::string>());
-      return admm_tv_reconstruction(m, config, context.device);
-    }
-  } catch (const InvalidArgument& e) {
-    throw UsageError(e.what());
-  }
-  throw UsageError("unknown CT method '" + method + "' (expected fbp, cgls or admm-tv)");
-}
-
-Volume reconstruct_mri(const Measurement& m, const std::string& method, const Context& context) {
-  const auto& vm = context.options;
-  try {
-    const CoilMapSource maps = parse_coil_map_source(vm["coil-maps"].as<std::string>());
-    if (method == "zero-filled") {
-      ZeroFilledConfig config;
-      const std::string combination = vm["coil-combination"].as<std::string>();
-      if (combination != "sense" && combination != "rss") throw UsageError("--coil-combination must be sense or rss");
-      config.combination = combination == "rss" ? CoilCombination::kRss : CoilCombination::kSense;
-      config.maps = maps;
-      return zero_filled_reconstruction(m, config, context.device);
-    }
-    if (method == "cg-sense") {
-      CgSenseConfig config;
-      config.maps = maps;
-      override_if_given(vm, "iterations", config.iterations);
-      override_if_given(vm, "lambda", config.lambda);
-      return cg_sense_reconstruction(m, config, context.device);
-    }
-    if (method == "admm-tv") {
-      MriAdmmTvConfig config;
-      config.maps = maps;
-      override_if_given(vm, "lambda", config.lambda);
-      override_if_given(vm, "rho", config.rho);
-      override_if_given(vm, "iterations", config.iterations);
-      override_if_given(vm, "cg-iterations", config.cg_iterations);
-      if (vm.count("tv")) config.directions = parse_tv_directions(vm["tv"].as<std::string>());
-      return mri_admm_tv_reconstruction(m, config, context.device);
-    }
-  } catch (const InvalidArgument& e) {
-    throw UsageError(e.what());
-  }
-  throw UsageError("unknown MRI method '" + method + "' (expected zero-filled, cg-sense or admm-tv)");
-}
+// The command-line options that are method settings (pipelines/method_settings.h), passed on as text
+// only when given, so that every method sees exactly what the user asked of it.
+const char* const kSettingOptions[] = {"filter", "iterations", "cg-iterations", "lambda", "rho", "tv",
+                                       "coil-combination", "coil-maps", "steps", "eta", "consistency",
+                                       "intensity-scale"};
 
 // Our measurement files, fastMRI HDF5 or ISMRMRD raw data, told apart by their content.
 Measurement load_measurement(const std::string& path) {
@@ -110,6 +51,7 @@ void report_against_fastmri_reference(const std::string& path, const Volume& vol
 void add_reconstruct_options(po::options_description& options) {
   const AdmmTvConfig admm;
   const CglsConfig cgls;
+  const DdsCtConfig dds;
   options.add_options()
       ("input", po::value<std::string>()->required()->value_name("MEAS"),
        "measurements: a diffrecon measurement file (diffrecon simulate), a fastMRI HDF5 file or ISMRMRD raw data")
@@ -117,29 +59,37 @@ void add_reconstruct_options(po::options_description& options) {
        "reconstruction to write; the format follows the extension (.nii.gz, .nii, .mha, .nrrd, or a directory "
        "for DICOM); the geometry is the measurement's")
       ("method", po::value<std::string>()->value_name("M"),
-       "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped) or admm-tv; "
-       "MRI: zero-filled (the default), cg-sense or admm-tv")
-      ("coil-combination", po::value<std::string>()->default_value("sense")->value_name("C"),
-       "MRI zero-filled: sense (with the coil maps) or rss (root sum of squares)")
-      ("coil-maps", po::value<std::string>()->default_value("auto")->value_name("S"),
-       "MRI: auto (the file's maps, else ESPIRiT), espirit (BART ecalib's defaults) or lowres (fast, cruder)")
-      ("filter", po::value<std::string>()->default_value("ram-lak")->value_name("W"),
-       "fbp: ramp window ram-lak, shepp-logan, cosine or hann")
-      ("iterations", po::value<int>()->value_name("K"),
+       "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv or dds "
+       "(diffusion prior); MRI: zero-filled (the default), cg-sense or admm-tv")
+      ("coil-combination", po::value<std::string>()->value_name("C"),
+       "MRI zero-filled: sense (with the coil maps, the default) or rss (root sum of squares)")
+      ("coil-maps", po::value<std::string>()->value_name("S"),
+       "MRI: auto (the file's maps, else ESPIRiT; the default), espirit (BART ecalib's defaults) or lowres")
+      ("filter", po::value<std::string>()->value_name("W"),
+       "fbp: ramp window ram-lak (the default), shepp-logan, cosine or hann")
+      ("iterations", po::value<std::string>()->value_name("K"),
        ("cgls: iterations (default " + std::to_string(cgls.iterations) + "); cg-sense: CG iterations (default " +
         std::to_string(CgSenseConfig{}.iterations) + "); admm-tv: outer iterations (default " +
         std::to_string(admm.iterations) + ")").c_str())
-      ("cg-iterations", po::value<int>()->value_name("K"),
-       ("admm-tv: CG iterations per x-update (default " + std::to_string(admm.cg_iterations) + ")").c_str())
-      ("lambda", po::value<double>()->value_name("L"),
+      ("cg-iterations", po::value<std::string>()->value_name("K"),
+       ("admm-tv: CG iterations per x-update (default " + std::to_string(admm.cg_iterations) +
+        "); dds: CG iterations per step (default " + std::to_string(dds.cg_iterations) + ")").c_str())
+      ("lambda", po::value<std::string>()->value_name("L"),
        ("admm-tv: TV weight for an image scaled to [0, 1] (CT default " + std::to_string(admm.lambda).substr(0, 5) +
         ", MRI default " + std::to_string(MriAdmmTvConfig{}.lambda).substr(0, 5) +
-        "); cg-sense: Tikhonov weight (default 0)").c_str())
-      ("rho", po::value<double>()->value_name("R"),
-       ("admm-tv: ADMM penalty in the official code's units (default " + std::to_string(admm.rho).substr(0, 5) + ")")
-           .c_str())
+        "); dds: TV-z weight (default 0.04); cg-sense: Tikhonov weight (default 0)").c_str())
+      ("rho", po::value<std::string>()->value_name("R"),
+       ("admm-tv: ADMM penalty in the official code's units (default " + std::to_string(admm.rho).substr(0, 5) +
+        "); dds: default 10").c_str())
       ("tv", po::value<std::string>()->value_name("DIRS"),
-       "admm-tv: xyz (anisotropic 3D TV, the CT default), xy (in-plane, the MRI default) or z (along z only)");
+       "admm-tv: xyz (anisotropic 3D TV, the CT default), xy (in-plane, the MRI default) or z (along z only)")
+      ("steps", po::value<std::string>()->value_name("N"), "dds: sampling steps (default 50)")
+      ("eta", po::value<std::string>()->value_name("E"), "dds: stochasticity of the DDIM step in [0, 1] (default 0.85)")
+      ("consistency", po::value<std::string>()->value_name("C"),
+       "dds: admm-tv-z (one ADMM-TV-z iteration per step, the 3D default) or cg (CG on the normal equations)")
+      ("intensity-scale", po::value<std::string>()->value_name("MU"),
+       "dds: attenuation (1/mm) the prior's intensity 1 stands for (default: the 99.9th percentile of FBP)");
+  add_prior_options(options, /*required=*/false);
 }
 
 int run_reconstruct(const Context& context) {
@@ -147,11 +97,33 @@ int run_reconstruct(const Context& context) {
   const std::string input = vm["input"].as<std::string>(), output = vm["output"].as<std::string>();
   const Measurement m = load_measurement(input);
   const bool ct = m.modality == Modality::kCt;
-  const std::string method = vm.count("method") ? vm["method"].as<std::string>() : ct ? "fbp" : "zero-filled";
+  const std::string method =
+      vm.count("method") ? vm["method"].as<std::string>() : default_reconstruction_method(m.modality);
+  ReconstructionRequest request;
+  request.measurement = &m;
+  request.device = context.device;
+  request.seed = context.seed;
+  for (const char* name : kSettingOptions)
+    if (vm.count(name)) request.settings[name] = vm[name].as<std::string>();
+  try {
+    if (find_reconstruction_method(method, m.modality).needs_prior) {
+      if (!vm.count("prior")) throw UsageError(method + " needs --prior MODEL.h5");
+      request.prior = std::make_shared<SlicePrior>(make_slice_prior(context, load_prior(context), false));
+    }
+  } catch (const SettingError& e) {
+    throw UsageError(e.what());
+  }
   Log(LogLevel::kInfo) << "reconstruct: " << input << " (" << to_string(m.modality) << "), method " << method << " on "
                        << context.device;
   const auto start = std::chrono::steady_clock::now();
-  const Volume volume = ct ? reconstruct_ct(m, method, context) : reconstruct_mri(m, method, context);
+  SamplerReport report;
+  const Volume volume = [&] {
+    try {
+      return reconstruct(request, method, &report);
+    } catch (const SettingError& e) {
+      throw UsageError(e.what());
+    }
+  }();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   VolumeWriteOptions write;
@@ -161,7 +133,10 @@ int run_reconstruct(const Context& context) {
   write_volume(volume.to(torch::kCPU), output, write);
   if (is_fastmri_file(input)) report_against_fastmri_reference(input, volume, context.out);
   context.out << std::fixed << std::setprecision(1) << method << ": " << volume.nx() << "x" << volume.ny() << "x"
-              << volume.nz() << " voxels in " << seconds << " s; wrote " << output << "\n";
+              << volume.nz() << " voxels in " << seconds << " s";
+  if (report.network_evaluations > 0)
+    context.out << " (network " << report.network_seconds << " s, " << report.network_evaluations << " NFE)";
+  context.out << "; wrote " << output << "\n";
   return 0;
 }
 

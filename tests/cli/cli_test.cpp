@@ -223,8 +223,9 @@ TEST_F(Cli, SimulateThenReconstructEveryMethodKeepsTheGeometry) {
   EXPECT_EQ(m.geometry, read_volume(volume).geometry());
   for (const std::string method : {"fbp", "cgls", "admm-tv"}) {
     const auto output = (dir_ / (method + ".nrrd")).string();
-    r = invoke({"reconstruct", "--input", measurement, "--method", method, "--output", output, "--iterations", "5",
-                "--quiet"});
+    std::vector<std::string> args{"reconstruct", "--input", measurement, "--method", method, "--output", output, "--quiet"};
+    if (method != "fbp") args.insert(args.end(), {"--iterations", "5"});
+    r = invoke(args);
     ASSERT_EQ(r.code, 0) << method << ": " << r.err;
     const Volume x = read_volume(output);
     EXPECT_EQ(x.geometry(), m.geometry) << method;
@@ -261,6 +262,14 @@ TEST_F(Cli, SimulateAndReconstructRejectBadRequests) {
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--filter", "hamming"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--rho", "-1"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--tv", "yz"}).code, 2);
+  // A setting the method does not take, a malformed value, a diffusion method without a prior.
+  const auto unused = invoke({"reconstruct", "--input", measurement, "--output", out, "--iterations", "5"});
+  EXPECT_EQ(unused.code, 2);
+  EXPECT_NE(unused.err.find("fbp does not take the setting 'iterations'"), std::string::npos) << unused.err;
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "cgls", "--iterations", "5x"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "dds"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "dds", "--prior", volume,
+                    "--eta", "2"}).code, 1);  // not a prior file: a failure, not bad usage
   EXPECT_EQ(invoke({"reconstruct", "--input", volume, "--output", out}).code, 1);  // not a measurement file
   EXPECT_FALSE(fs::exists(out));
   const auto r = invoke({"reconstruct", "--input", measurement, "--output", out, "--filter", "hann", "--quiet"});
@@ -360,6 +369,20 @@ TEST_F(Cli, TrainResumesBitForBitThenDenoisesAndSamples) {
   std::string magic(4, '\0');
   png.read(magic.data(), 4);
   EXPECT_EQ(magic.substr(1), "PNG");
+}
+
+TEST_F(Cli, ReconstructWithDdsUsesThePriorAndReportsNetworkTime) {
+  ASSERT_EQ(invoke(with(tiny_training(path("p.h5"), 2), {"--phantom", "ellipses"})).code, 0);
+  write_phantom(path("v.nii.gz"), 16);
+  ASSERT_EQ(invoke({"simulate", "ct", "--input", path("v.nii.gz"), "--output", path("m.h5"), "--views", "8",
+                    "--scale", "0.02", "--quiet"}).code, 0);
+  const auto r = invoke({"reconstruct", "--input", path("m.h5"), "--method", "dds", "--prior", path("p.h5"), "--steps",
+                         "3", "--output", path("x.nii.gz"), "--progress", "none", "--seed", "4"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("3 NFE"), std::string::npos) << r.out;
+  EXPECT_EQ(read_volume(path("x.nii.gz")).geometry(), read_measurement(path("m.h5")).geometry);
+  EXPECT_EQ(invoke({"reconstruct", "--input", path("m.h5"), "--method", "dds", "--prior", path("p.h5"), "--eta", "2",
+                    "--output", path("y.nii.gz")}).code, 2);
 }
 
 TEST_F(Cli, TrainOnEllipsePhantoms) {

@@ -1,0 +1,146 @@
+#include "pipelines/reconstruction_methods.h"
+
+#include "core/error.h"
+#include "pipelines/ct/classical_ct.h"
+#include "pipelines/ct/dds_ct.h"
+#include "pipelines/mri/classical_mri.h"
+
+namespace diffrecon {
+namespace {
+
+// Parsers for enumerated settings, turning the library's InvalidArgument into a SettingError.
+template <typename Parse>
+auto parsed(const char* method, const char* name, const std::string& text, Parse parse) {
+  try {
+    return parse(text);
+  } catch (const InvalidArgument& e) {
+    throw SettingError(std::string(method) + ": " + name + ": " + e.what());
+  }
+}
+
+Volume ct_fbp(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("fbp", r.settings);
+  FbpConfig config;
+  config.window = parsed("fbp", "filter", s.text("filter", "ram-lak"), parse_ramp_window);
+  s.finish();
+  return fbp_reconstruction(*r.measurement, config, r.device);
+}
+
+Volume ct_cgls(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("cgls", r.settings);
+  CglsConfig config;
+  config.iterations = s.positive_integer("iterations", config.iterations);
+  s.finish();
+  return cgls_reconstruction(*r.measurement, config, r.device);
+}
+
+Volume ct_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("admm-tv", r.settings);
+  AdmmTvConfig config;
+  config.lambda = s.non_negative_number("lambda", config.lambda);
+  config.rho = s.positive_number("rho", config.rho);
+  config.iterations = s.positive_integer("iterations", config.iterations);
+  config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
+  config.directions = parsed("admm-tv", "tv", s.text("tv", "xyz"), parse_tv_directions);
+  s.finish();
+  return admm_tv_reconstruction(*r.measurement, config, r.device);
+}
+
+Volume ct_dds(const ReconstructionRequest& r, SamplerReport* report) {
+  SettingsReader s("dds", r.settings);
+  DdsCtConfig config;
+  config.steps = s.positive_integer("steps", config.steps);
+  config.eta = s.number_in("eta", config.eta, 0, 1);
+  config.lambda = s.non_negative_number("lambda", config.lambda);
+  config.rho = s.positive_number("rho", config.rho);
+  config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
+  config.intensity_scale = s.non_negative_number("intensity-scale", config.intensity_scale);
+  const std::string consistency = s.text("consistency", "admm-tv-z");
+  if (consistency != "admm-tv-z" && consistency != "cg")
+    throw SettingError("dds: consistency: expected admm-tv-z or cg, found '" + consistency + "'");
+  config.consistency = consistency == "cg" ? DdsConsistency::kCg : DdsConsistency::kAdmmTvZ;
+  s.finish();
+  return dds_ct_reconstruction(*r.measurement, *r.prior, config, r.device, r.seed, report);
+}
+
+CoilMapSource coil_maps(SettingsReader& s, const char* method) {
+  return parsed(method, "coil-maps", s.text("coil-maps", "auto"), parse_coil_map_source);
+}
+
+Volume mri_zero_filled(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("zero-filled", r.settings);
+  ZeroFilledConfig config;
+  config.maps = coil_maps(s, "zero-filled");
+  const std::string combination = s.text("coil-combination", "sense");
+  if (combination != "sense" && combination != "rss")
+    throw SettingError("zero-filled: coil-combination: expected sense or rss, found '" + combination + "'");
+  config.combination = combination == "rss" ? CoilCombination::kRss : CoilCombination::kSense;
+  s.finish();
+  return zero_filled_reconstruction(*r.measurement, config, r.device);
+}
+
+Volume mri_cg_sense(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("cg-sense", r.settings);
+  CgSenseConfig config;
+  config.maps = coil_maps(s, "cg-sense");
+  config.iterations = s.positive_integer("iterations", config.iterations);
+  config.lambda = s.non_negative_number("lambda", config.lambda);
+  s.finish();
+  return cg_sense_reconstruction(*r.measurement, config, r.device);
+}
+
+Volume mri_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("admm-tv", r.settings);
+  MriAdmmTvConfig config;
+  config.maps = coil_maps(s, "admm-tv");
+  config.lambda = s.non_negative_number("lambda", config.lambda);
+  config.rho = s.positive_number("rho", config.rho);
+  config.iterations = s.positive_integer("iterations", config.iterations);
+  config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
+  config.directions = parsed("admm-tv", "tv", s.text("tv", "xy"), parse_tv_directions);
+  s.finish();
+  return mri_admm_tv_reconstruction(*r.measurement, config, r.device);
+}
+
+}  // namespace
+
+const std::vector<ReconstructionMethod>& reconstruction_methods() {
+  static const std::vector<ReconstructionMethod> kMethods = {
+      {"fbp", Modality::kCt, false, "filtered back projection [filter]", ct_fbp},
+      {"cgls", Modality::kCt, false, "least squares by CGLS, early stopped [iterations]", ct_cgls},
+      {"admm-tv", Modality::kCt, false, "ADMM with anisotropic TV [lambda rho iterations cg-iterations tv]",
+       ct_admm_tv},
+      {"dds", Modality::kCt, true,
+       "decomposed diffusion sampler [steps eta lambda rho cg-iterations consistency intensity-scale]", ct_dds},
+      {"zero-filled", Modality::kMri, false, "adjoint of the sampling [coil-combination coil-maps]", mri_zero_filled},
+      {"cg-sense", Modality::kMri, false, "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]",
+       mri_cg_sense},
+      {"admm-tv", Modality::kMri, false, "ADMM with TV [lambda rho iterations cg-iterations tv coil-maps]",
+       mri_admm_tv},
+  };
+  return kMethods;
+}
+
+const ReconstructionMethod& find_reconstruction_method(const std::string& name, Modality modality) {
+  std::string names;
+  for (const auto& method : reconstruction_methods()) {
+    if (method.modality != modality) continue;
+    if (name == method.name) return method;
+    names += (names.empty() ? "" : ", ") + std::string(method.name);
+  }
+  throw SettingError("unknown " + std::string(to_string(modality)) + " method '" + name + "' (expected " + names + ")");
+}
+
+const char* default_reconstruction_method(Modality modality) {
+  return modality == Modality::kCt ? "fbp" : "zero-filled";
+}
+
+Volume reconstruct(const ReconstructionRequest& request, const std::string& name, SamplerReport* report) {
+  if (!request.measurement) throw InvalidArgument("reconstruct: no measurement");
+  const ReconstructionMethod& method = find_reconstruction_method(name, request.measurement->modality);
+  if (method.needs_prior && !request.prior)
+    throw SettingError(std::string(method.name) + " needs a prior (--prior MODEL.h5)");
+  return method.run(request, report);
+}
+
+}  // namespace diffrecon
