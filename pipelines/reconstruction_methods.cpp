@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "pipelines/ct/classical_ct.h"
 #include "pipelines/ct/dds_ct.h"
+#include "pipelines/ct/diffusion_mbir_ct.h"
 #include "pipelines/mri/classical_mri.h"
 
 namespace diffrecon {
@@ -63,6 +64,19 @@ Volume ct_dds(const ReconstructionRequest& r, SamplerReport* report) {
   return dds_ct_reconstruction(*r.measurement, *r.prior, config, r.device, r.seed, report);
 }
 
+Volume ct_diffusion_mbir(const ReconstructionRequest& r, SamplerReport* report) {
+  SettingsReader s("diffusion-mbir", r.settings);
+  DiffusionMbirCtConfig config;
+  config.steps = s.positive_integer("steps", config.steps);
+  if (config.steps < 2) throw SettingError("diffusion-mbir: steps: expected at least 2");
+  config.lambda = s.non_negative_number("lambda", config.lambda);
+  config.rho = s.positive_number("rho", config.rho);
+  config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
+  config.intensity_scale = s.non_negative_number("intensity-scale", config.intensity_scale);
+  s.finish();
+  return diffusion_mbir_ct_reconstruction(*r.measurement, *r.prior, config, r.device, r.seed, report);
+}
+
 CoilMapSource coil_maps(SettingsReader& s, const char* method) {
   return parsed(method, "coil-maps", s.text("coil-maps", "auto"), parse_coil_map_source);
 }
@@ -112,6 +126,8 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
        ct_admm_tv},
       {"dds", Modality::kCt, true,
        "decomposed diffusion sampler [steps eta lambda rho cg-iterations consistency intensity-scale]", ct_dds},
+      {"diffusion-mbir", Modality::kCt, true,
+       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale]", ct_diffusion_mbir},
       {"zero-filled", Modality::kMri, false, "adjoint of the sampling [coil-combination coil-maps]", mri_zero_filled},
       {"cg-sense", Modality::kMri, false, "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]",
        mri_cg_sense},

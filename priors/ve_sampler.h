@@ -29,6 +29,18 @@ torch::Tensor ve_predictor_corrector(const Denoiser& denoiser, torch::Tensor x, 
                                      at::Generator& generator, const VePredictorCorrectorOptions& options = {},
                                      const std::function<void(int64_t, torch::Tensor&)>& on_step = {});
 
+// The two halves of a step, for samplers that interleave their own updates (DiffusionMBIR, TPDM).
+// `score(x, σ)` is ∇ log p_σ(x); images are the slices of the first dimension (norms per slice).
+using ScoreFunction = std::function<torch::Tensor(const torch::Tensor& x, double sigma)>;
+struct VeStepResult {
+  torch::Tensor x;     // with the step's noise
+  torch::Tensor mean;  // without it (x̄)
+};
+VeStepResult langevin_corrector_step(const ScoreFunction& score, const torch::Tensor& x, double sigma, double snr,
+                                     at::Generator& generator);
+VeStepResult reverse_diffusion_step(const ScoreFunction& score, const torch::Tensor& x, double sigma,
+                                    double next_sigma, at::Generator& generator);
+
 // `count` levels from sigma_start down to sigma_min, geometrically spaced.
 std::vector<double> geometric_sigmas(double sigma_start, double sigma_min, int64_t count);
 

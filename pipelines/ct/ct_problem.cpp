@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "solvers/power_iteration.h"
 
 namespace diffrecon {
 
@@ -49,6 +50,16 @@ std::vector<double> parse_limited_angle(const std::string& text) {
 double official_projector_ratio(const ParallelBeamGeometry& g) {
   const double p = std::sqrt(g.pixel_spacing_x * g.pixel_spacing_y);
   return 2.0 * static_cast<double>(g.angles.size()) / M_PI * p * p * p / g.detector_spacing;
+}
+
+double official_normal_scale(const ParallelBeamGeometry& geometry) {
+  constexpr double kOfficialLargestEigenvalue = 389.0;
+  ParallelBeamGeometry slice = geometry;
+  slice.nz = 1;
+  PowerIterationOptions options;
+  options.tolerance = 1e-4;
+  const double norm = operator_norm(*parallel_beam_projector(slice), options).norm;
+  return norm * norm / kOfficialLargestEigenvalue;
 }
 
 }  // namespace diffrecon

@@ -17,6 +17,12 @@ ParallelBeamGeometry parallel_beam_geometry(const Measurement& measurement);
 // on our operators (c the intensity scale).
 double official_projector_ratio(const ParallelBeamGeometry& geometry);
 
+// λ_max(AᴴA) of our projector divided by 389, the largest eigenvalue of the official code's AT∘A for
+// 256² images and 8 views (reference/diffusion_methods.md §1.1): multiplying the official ρ and λ·c by
+// it keeps their weight relative to the data term the same for any image size, voxel size and view
+// count (κ above keeps it only at the official image size). Estimated by power iteration on one slice.
+double official_normal_scale(const ParallelBeamGeometry& geometry);
+
 // N views uniform over [0, π): θ_k = π k / N (sparse view).
 std::vector<double> sparse_view_angles(int views);
 

@@ -26,7 +26,7 @@ Volume dds_ct_reconstruction(const Measurement& m, const SlicePrior& prior, cons
   const auto projector = parallel_beam_projector(g);
   const auto y = m.data.to(device, torch::kFloat);
   const auto adjoint_y = projector->adjoint(y);
-  const double kappa = official_projector_ratio(g);
+  const double kappa = official_normal_scale(g);
   const double scale =
       config.intensity_scale > 0 ? config.intensity_scale : intensity_scale(filtered_back_projection(y, g));
   Log(LogLevel::kInfo) << "DDS: intensity scale " << scale << " /mm";

@@ -18,8 +18,9 @@ enum class DdsConsistency {
 };
 
 // Defaults: the official 3D sparse-view CT script (eval_SVCT_3d.sh): 50 steps, η 0.85, one ADMM
-// iteration with 5 CG iterations, ρ 10, λ 0.04 (0.4 for limited angle), in the official units that
-// classical_ct.h's ADMM-TV converts (ρ' = ρκ, λ' = λκc).
+// iteration with 5 CG iterations, ρ 10, λ 0.04 (0.4 for limited angle), in the official units: the
+// solver runs with ρ' = ρs, λ' = λsc, s = official_normal_scale (ct_problem.h: our λ_max(AᴴA) over the
+// official 389), c the intensity scale — so the defaults hold for any image size and view count.
 struct DdsCtConfig {
   int steps = 50;
   double eta = 0.85;
