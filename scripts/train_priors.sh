@@ -33,7 +33,7 @@ for prior in ${priors[*]}; do
       train "$work/axial.checkpoint.h5" "$here/models/colin27_axial.h5" 7000 128 4 --volumes "$training" --plane axial ;;
     coronal)  # coronal slices of the training part: its z-range only, zero-padded to 128²
       train "$work/coronal.checkpoint.h5" "$work/coronal_patches.h5" 1500 64 8 --volumes "$training" --plane coronal
-      train "$work/coronal.checkpoint.h5" "$here/models/colin27_coronal.h5" 2500 128 4 --volumes "$training" --plane coronal ;;
+      train "$work/coronal.checkpoint.h5" "$here/models/colin27_coronal.h5" 2000 128 4 --volumes "$training" --plane coronal ;;
     ellipses)  # DDIP's out-of-distribution prior: random ellipse phantoms, no patient data at all
       train "$work/ellipses.checkpoint.h5" "$work/ellipses_patches.h5" 1000 64 8 --phantom ellipses
       train "$work/ellipses.checkpoint.h5" "$here/models/ellipses_axial.h5" 1800 128 4 --phantom ellipses ;;
