@@ -11,6 +11,7 @@
 #include "operators/ct/fbp.h"
 #include "operators/finite_difference.h"
 #include "pipelines/ct/ct_problem.h"
+#include "pipelines/ct/internal/ct_diffusion_problem.h"
 #include "pipelines/intensity_scale.h"
 #include "solvers/admm.h"
 
@@ -22,29 +23,18 @@ Volume dds_ct_reconstruction(const Measurement& m, const SlicePrior& prior, cons
   if (!(config.lambda >= 0) || !(config.rho > 0) || !(config.intensity_scale >= 0))
     throw InvalidArgument("DDS: lambda >= 0, rho > 0 and intensity_scale >= 0 required");
   if (prior.denoiser().channels() != 1) throw InvalidArgument("DDS for CT needs a real (1-channel) prior");
-  const auto g = parallel_beam_geometry(m);
-  const auto projector = parallel_beam_projector(g);
-  const auto y = m.data.to(device, torch::kFloat);
-  const auto adjoint_y = projector->adjoint(y);
-  const double kappa = official_normal_scale(g);
-  const double scale =
-      config.intensity_scale > 0 ? config.intensity_scale : intensity_scale(filtered_back_projection(y, g));
-  Log(LogLevel::kInfo) << "DDS: intensity scale " << scale << " /mm";
-
-  AdmmOptions admm;
-  admm.rho = config.rho * kappa;
-  admm.lambda = config.lambda * kappa * scale;
-  admm.cg.max_iterations = config.cg_iterations;
-  admm.cg.tolerance = 1e-5;  // DDS's CG stopping rule
-  const AdmmL1Solver tv_z(projector, finite_difference_z(projector->domain_shape(), Boundary::kCircular), admm);
-  const auto normal = normal_of(projector);
+  CgOptions cg;
+  cg.max_iterations = config.cg_iterations;
+  cg.tolerance = 1e-5;  // DDS's CG stopping rule
+  const CtDiffusionProblem p =
+      ct_diffusion_problem(m, device, config.rho, config.lambda, cg, config.intensity_scale, "DDS");
+  const auto normal = normal_of(p.projector);
   AdmmState state;
   DataConsistency consistency;
   if (config.consistency == DdsConsistency::kAdmmTvZ) {
-    consistency = [&](const torch::Tensor& x0) { return tv_z.step(x0, adjoint_y, state).x; };
+    consistency = [&](const torch::Tensor& x0) { return p.tv_z->step(x0, p.adjoint_measurement, state).x; };
   } else {
-    CgOptions cg = admm.cg;
-    consistency = [&, cg](const torch::Tensor& x0) { return conjugate_gradient(*normal, adjoint_y, x0, cg).x; };
+    consistency = [&](const torch::Tensor& x0) { return conjugate_gradient(*normal, p.adjoint_measurement, x0, cg).x; };
   }
 
   DdsSamplerConfig sampler;
@@ -52,7 +42,7 @@ Volume dds_ct_reconstruction(const Measurement& m, const SlicePrior& prior, cons
   sampler.eta = config.eta;
   at::Generator generator = at::detail::createCPUGenerator(seed);
   Progress progress("DDS", config.steps);
-  const auto x = dds_sample(prior, projector->domain_shape(), /*complex=*/false, scale, consistency, sampler, generator,
+  const auto x = dds_sample(prior, p.projector->domain_shape(), /*complex=*/false, p.scale, consistency, sampler, generator,
                             device, report, [&](int) { progress.advance(); });
   progress.finish();
   return Volume(x.to(torch::kFloat), m.geometry);

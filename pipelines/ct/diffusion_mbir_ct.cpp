@@ -12,6 +12,7 @@
 #include "operators/ct/fbp.h"
 #include "operators/finite_difference.h"
 #include "pipelines/ct/ct_problem.h"
+#include "pipelines/ct/internal/ct_diffusion_problem.h"
 #include "pipelines/intensity_scale.h"
 #include "priors/ve_sampler.h"
 #include "solvers/admm.h"
@@ -27,21 +28,13 @@ Volume diffusion_mbir_ct_reconstruction(const Measurement& m, const SlicePrior& 
     throw InvalidArgument("DiffusionMBIR: lambda >= 0, rho > 0 and intensity_scale >= 0 required");
   if (prior.denoiser().channels() != 1) throw InvalidArgument("DiffusionMBIR for CT needs a real (1-channel) prior");
   const auto start = std::chrono::steady_clock::now();
-  const auto g = parallel_beam_geometry(m);
-  const auto projector = parallel_beam_projector(g);
-  const auto y = m.data.to(device, torch::kFloat);
-  const auto adjoint_y = projector->adjoint(y);
-  const double kappa = official_normal_scale(g);
-  const double scale =
-      config.intensity_scale > 0 ? config.intensity_scale : intensity_scale(filtered_back_projection(y, g));
-  Log(LogLevel::kInfo) << "DiffusionMBIR: intensity scale " << scale << " /mm";
-
-  AdmmOptions admm;
-  admm.rho = config.rho * kappa;
-  admm.lambda = config.lambda * kappa * scale;
-  admm.cg.max_iterations = config.cg_iterations;
-  admm.cg.tolerance = 1e-10;  // DiffusionMBIR's CG stopping rule
-  const AdmmL1Solver tv_z(projector, finite_difference_z(projector->domain_shape(), Boundary::kCircular), admm);
+  CgOptions cg;
+  cg.max_iterations = config.cg_iterations;
+  cg.tolerance = 1e-10;  // DiffusionMBIR's CG stopping rule
+  const CtDiffusionProblem p =
+      ct_diffusion_problem(m, device, config.rho, config.lambda, cg, config.intensity_scale, "DiffusionMBIR");
+  const auto& projector = p.projector;
+  const double scale = p.scale;
   AdmmState state;
 
   VeSchedule schedule = config.schedule;
@@ -63,13 +56,14 @@ Volume diffusion_mbir_ct_reconstruction(const Measurement& m, const SlicePrior& 
     const double next = i + 1 < sigmas.size() ? sigmas[i + 1] : 0.0;
     x = reverse_diffusion_step(score, x, sigmas[i], next, generator).x;
     x = langevin_corrector_step(score, x, sigmas[i], config.snr, generator).x;
-    x = tv_z.step(x * scale, adjoint_y, state).x / scale;
+    x = p.tv_z->step(x * scale, p.adjoint_measurement, state).x / scale;
     progress.advance();
   }
   progress.finish();
   x = x * scale;
   if (config.final_back_projection) {
     const auto weights = projector->adjoint(projector->apply(torch::ones_like(x)));
+    const auto y = m.data.to(device, torch::kFloat);
     x = x + projector->adjoint(y - projector->apply(x)) / weights.clamp_min(1e-12 * weights.max().item<double>());
   }
   if (report) {
