@@ -12,11 +12,6 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-torch::Tensor gaussian(at::IntArrayRef shape, bool complex, at::Generator& generator, torch::Device device) {
-  const auto options = torch::dtype(complex ? torch::kComplexFloat : torch::kFloat);
-  return torch::randn(shape, generator, options).to(device);
-}
-
 }  // namespace
 
 torch::Tensor dds_sample(const SlicePrior& prior, at::IntArrayRef shape, bool complex, double scale,
@@ -28,7 +23,7 @@ torch::Tensor dds_sample(const SlicePrior& prior, at::IntArrayRef shape, bool co
   const auto start = std::chrono::steady_clock::now();
   const auto times = config.schedule.sampling_times(config.steps);
   double network = 0;
-  auto x = gaussian(shape, complex, generator, device);
+  auto x = standard_normal(shape, complex, generator, device);
   torch::Tensor x0;
   for (size_t i = 0; i < times.size(); ++i) {
     const double ab = config.schedule.alpha_bar(times[i]);
@@ -41,7 +36,7 @@ torch::Tensor dds_sample(const SlicePrior& prior, at::IntArrayRef shape, bool co
     if (on_step) on_step(static_cast<int>(i));
     if (i + 1 == times.size()) break;
     const double spread = std::sqrt(1 - ab_next);
-    x = std::sqrt(ab_next) * x0 + config.eta * spread * gaussian(shape, complex, generator, device) +
+    x = std::sqrt(ab_next) * x0 + config.eta * spread * standard_normal(shape, complex, generator, device) +
         std::sqrt(1 - config.eta * config.eta) * spread * eps;
   }
   if (report) {

@@ -2,8 +2,9 @@
 
 #include "core/error.h"
 #include "pipelines/ct/classical_ct.h"
-#include "pipelines/ct/dds_ct.h"
-#include "pipelines/ct/diffusion_mbir_ct.h"
+#include "pipelines/dds_reconstruction.h"
+#include "pipelines/diffusion_mbir.h"
+#include "pipelines/diffusion_problem.h"
 #include "pipelines/mri/classical_mri.h"
 
 namespace diffrecon {
@@ -47,38 +48,46 @@ Volume ct_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
   return admm_tv_reconstruction(*r.measurement, config, r.device);
 }
 
-Volume ct_dds(const ReconstructionRequest& r, SamplerReport* report) {
+CoilMapSource coil_maps(SettingsReader& s, const char* method) {
+  return parsed(method, "coil-maps", s.text("coil-maps", "auto"), parse_coil_map_source);
+}
+
+// The diffusion problem of a request: the settings intensity-scale and, for MRI, coil-maps.
+DiffusionProblem diffusion_problem(const ReconstructionRequest& r, SettingsReader& s, const char* method) {
+  const double scale = s.non_negative_number("intensity-scale", 0);
+  if (r.measurement->modality == Modality::kCt) return ct_diffusion_problem(*r.measurement, r.device, scale);
+  const CoilMapSource maps = coil_maps(s, method);
+  return mri_diffusion_problem(*r.measurement, r.device, r.prior->denoiser().channels() == 2, maps, scale);
+}
+
+Volume dds(const ReconstructionRequest& r, SamplerReport* report) {
   SettingsReader s("dds", r.settings);
-  DdsCtConfig config;
+  DdsConfig config = dds_defaults(r.measurement->modality);
   config.steps = s.positive_integer("steps", config.steps);
   config.eta = s.number_in("eta", config.eta, 0, 1);
   config.lambda = s.non_negative_number("lambda", config.lambda);
   config.rho = s.positive_number("rho", config.rho);
+  config.gamma = s.positive_number("gamma", config.gamma);
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
-  config.intensity_scale = s.non_negative_number("intensity-scale", config.intensity_scale);
-  const std::string consistency = s.text("consistency", "admm-tv-z");
-  if (consistency != "admm-tv-z" && consistency != "cg")
-    throw SettingError("dds: consistency: expected admm-tv-z or cg, found '" + consistency + "'");
-  config.consistency = consistency == "cg" ? DdsConsistency::kCg : DdsConsistency::kAdmmTvZ;
+  config.consistency =
+      parsed("dds", "consistency", s.text("consistency", to_string(config.consistency)), parse_dds_consistency);
+  const DiffusionProblem problem = diffusion_problem(r, s, "dds");
   s.finish();
-  return dds_ct_reconstruction(*r.measurement, *r.prior, config, r.device, r.seed, report);
+  return diffusion_output(problem, dds_reconstruction(problem, *r.prior, config, r.device, r.seed, report), *r.measurement);
 }
 
-Volume ct_diffusion_mbir(const ReconstructionRequest& r, SamplerReport* report) {
+Volume diffusion_mbir(const ReconstructionRequest& r, SamplerReport* report) {
   SettingsReader s("diffusion-mbir", r.settings);
-  DiffusionMbirCtConfig config;
+  DiffusionMbirConfig config = diffusion_mbir_defaults(r.measurement->modality);
   config.steps = s.positive_integer("steps", config.steps);
   if (config.steps < 2) throw SettingError("diffusion-mbir: steps: expected at least 2");
   config.lambda = s.non_negative_number("lambda", config.lambda);
   config.rho = s.positive_number("rho", config.rho);
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
-  config.intensity_scale = s.non_negative_number("intensity-scale", config.intensity_scale);
+  const DiffusionProblem problem = diffusion_problem(r, s, "diffusion-mbir");
   s.finish();
-  return diffusion_mbir_ct_reconstruction(*r.measurement, *r.prior, config, r.device, r.seed, report);
-}
-
-CoilMapSource coil_maps(SettingsReader& s, const char* method) {
-  return parsed(method, "coil-maps", s.text("coil-maps", "auto"), parse_coil_map_source);
+  return diffusion_output(problem, diffusion_mbir_reconstruction(problem, *r.prior, config, r.device, r.seed, report),
+                          *r.measurement);
 }
 
 Volume mri_zero_filled(const ReconstructionRequest& r, SamplerReport*) {
@@ -125,14 +134,21 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
       {"admm-tv", Modality::kCt, false, "ADMM with anisotropic TV [lambda rho iterations cg-iterations tv]",
        ct_admm_tv},
       {"dds", Modality::kCt, true,
-       "decomposed diffusion sampler [steps eta lambda rho cg-iterations consistency intensity-scale]", ct_dds},
+       "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale]", dds},
       {"diffusion-mbir", Modality::kCt, true,
-       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale]", ct_diffusion_mbir},
+       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale]", diffusion_mbir},
       {"zero-filled", Modality::kMri, false, "adjoint of the sampling [coil-combination coil-maps]", mri_zero_filled},
       {"cg-sense", Modality::kMri, false, "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]",
        mri_cg_sense},
       {"admm-tv", Modality::kMri, false, "ADMM with TV [lambda rho iterations cg-iterations tv coil-maps]",
        mri_admm_tv},
+      {"dds", Modality::kMri, true,
+       "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale "
+       "coil-maps]",
+       dds},
+      {"diffusion-mbir", Modality::kMri, true,
+       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale coil-maps]",
+       diffusion_mbir},
   };
   return kMethods;
 }

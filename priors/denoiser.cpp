@@ -1,6 +1,7 @@
 #include "priors/denoiser.h"
 
 #include <cmath>
+#include <vector>
 
 #include "core/error.h"
 #include "priors/noise_schedule.h"
@@ -24,6 +25,13 @@ torch::Tensor vp_x0(const Denoiser& denoiser, const torch::Tensor& x_t, double a
 
 torch::Tensor vp_eps(const Denoiser& denoiser, const torch::Tensor& x_t, double alpha_bar) {
   return vp_eps_from_x0(x_t, vp_x0(denoiser, x_t, alpha_bar), alpha_bar);
+}
+
+torch::Tensor standard_normal(at::IntArrayRef shape, bool complex, at::Generator& generator, torch::Device device) {
+  if (!complex) return torch::randn(shape, generator, torch::dtype(torch::kFloat)).to(device);
+  std::vector<int64_t> parts(shape.begin(), shape.end());
+  parts.push_back(2);
+  return torch::view_as_complex(torch::randn(parts, generator, torch::dtype(torch::kFloat))).to(device);
 }
 
 }  // namespace diffrecon

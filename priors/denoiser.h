@@ -1,5 +1,6 @@
 #pragma once
 
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
 
 namespace diffrecon {
@@ -30,5 +31,10 @@ torch::Tensor ve_score(const Denoiser& denoiser, const torch::Tensor& x, double 
 // x0 estimate = D(x_t / √ᾱ; σ), ε estimate = (x_t − √ᾱ x0) / √(1 − ᾱ).
 torch::Tensor vp_x0(const Denoiser& denoiser, const torch::Tensor& x_t, double alpha_bar);
 torch::Tensor vp_eps(const Denoiser& denoiser, const torch::Tensor& x_t, double alpha_bar);
+
+// The noise the priors are trained with, N(0, 1) per real channel: for a complex tensor (fed to the
+// network as two channels) both the real and the imaginary part have unit variance. Drawn on the CPU
+// from `generator` (so results do not depend on the device) and moved to `device`.
+torch::Tensor standard_normal(at::IntArrayRef shape, bool complex, at::Generator& generator, torch::Device device);
 
 }  // namespace diffrecon

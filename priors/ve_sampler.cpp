@@ -5,12 +5,13 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "priors/denoiser.h"
 
 namespace diffrecon {
 namespace {
 
 torch::Tensor gaussian_like(const torch::Tensor& x, at::Generator& generator) {
-  return torch::randn(x.sizes(), generator, torch::dtype(torch::kFloat)).to(x.device(), x.scalar_type());
+  return standard_normal(x.sizes(), x.is_complex(), generator, x.device()).to(x.scalar_type());
 }
 
 // Mean over the batch of the per-image L2 norms.

@@ -1,5 +1,9 @@
 #include "cli/prior_options.h"
 
+#include <cstdlib>
+#include <fstream>
+#include <vector>
+
 #include "core/error.h"
 #include "core/logging.h"
 #include "data/io/prior_file.h"
@@ -7,11 +11,36 @@
 
 namespace diffrecon::cli {
 
+namespace {
+
+bool is_readable_file(const std::string& path) { return std::ifstream(path).good(); }
+
+}  // namespace
+
+std::string shipped_prior_path(const std::string& file) {
+  std::vector<std::string> folders;
+  if (const char* env = std::getenv("DIFFRECON_MODELS")) folders.emplace_back(env);
+  folders.emplace_back(DIFFRECON_INSTALLED_MODELS);
+  folders.emplace_back(DIFFRECON_SOURCE_MODELS);
+  std::string searched;
+  for (const auto& folder : folders) {
+    const std::string path = folder + "/" + file;
+    if (is_readable_file(path)) return path;
+    searched += (searched.empty() ? "" : ", ") + folder;
+  }
+  throw UsageError("the shipped prior " + file + " was not found (searched " + searched +
+                   "); give --prior MODEL.h5 or set DIFFRECON_MODELS to the folder holding it");
+}
+
 void add_prior_options(po::options_description& options, bool required) {
   auto* prior = po::value<std::string>()->value_name("MODEL.h5");
   if (required) prior->required();
   options.add_options()
-      ("prior", prior, "a prior model file (diffrecon train) or a TorchScript module with its sidecar")
+      ("prior", prior,
+       required ? "a prior model file (diffrecon train) or a TorchScript module with its sidecar"
+                : "a prior model file (diffrecon train) or a TorchScript module with its sidecar (default: the "
+                  "shipped Colin27 axial prior, colin27_axial.h5 in $DIFFRECON_MODELS, the installed or the source "
+                  "models folder)")
       ("plane", po::value<std::string>()->value_name("P"), "apply along axial, coronal or sagittal slices (default: the model's)")
       ("max-batch", po::value<int64_t>()->default_value(0)->value_name("N"), "slices per network call (0: from --memory-budget)")
       ("memory-budget", po::value<double>()->default_value(2048)->value_name("MB"), "working memory of one network call");
@@ -19,7 +48,8 @@ void add_prior_options(po::options_description& options, bool required) {
 
 LoadedPrior load_prior(const Context& context) {
   LoadedPrior prior;
-  const std::string path = context.options["prior"].as<std::string>();
+  const std::string path = context.options.count("prior") ? context.options["prior"].as<std::string>()
+                                                          : shipped_prior_path(kDefaultPriorFile);
   if (is_torchscript_file(path)) {
     auto module = std::make_shared<TorchScriptDenoiser>(path);
     const TorchScriptSidecar& sidecar = module->sidecar();

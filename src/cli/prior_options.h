@@ -9,6 +9,13 @@
 
 namespace diffrecon::cli {
 
+// The shipped prior used when a command's --prior is optional and absent.
+inline constexpr const char* kDefaultPriorFile = "colin27_axial.h5";
+
+// The path of a shipped model file: the first folder of $DIFFRECON_MODELS, the installed models folder
+// (share/diffrecon/models) and the source tree's models/ that holds it. Throws UsageError when none does.
+std::string shipped_prior_path(const std::string& file);
+
 // --prior, --plane, --max-batch, --memory-budget: the options of every command that applies a prior.
 void add_prior_options(po::options_description& options, bool required = true);
 
@@ -17,7 +24,7 @@ struct LoadedPrior {
   std::shared_ptr<Denoiser> denoiser;  // on the context's device, evaluation mode
 };
 
-// Reads --prior onto the context's device: a diffrecon prior model file, or a TorchScript module with
+// Reads --prior (or the shipped default when --prior is optional and absent) onto the context's device: a diffrecon prior model file, or a TorchScript module with
 // its sidecar MODULE.ini (priors/torchscript_denoiser.h).
 LoadedPrior load_prior(const Context& context);
 

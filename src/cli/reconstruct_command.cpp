@@ -1,5 +1,6 @@
 #include <chrono>
 #include <iomanip>
+#include <sstream>
 
 #include "cli/command.h"
 #include "core/error.h"
@@ -10,7 +11,8 @@
 #include "data/io/volume_io.h"
 #include "cli/prior_options.h"
 #include "pipelines/ct/classical_ct.h"
-#include "pipelines/ct/dds_ct.h"
+#include "pipelines/dds_reconstruction.h"
+#include "pipelines/diffusion_mbir.h"
 #include "pipelines/mri/classical_mri.h"
 #include "pipelines/reconstruction_methods.h"
 
@@ -21,7 +23,7 @@ namespace {
 // only when given, so that every method sees exactly what the user asked of it.
 const char* const kSettingOptions[] = {"filter", "iterations", "cg-iterations", "lambda", "rho", "tv",
                                        "coil-combination", "coil-maps", "steps", "eta", "consistency",
-                                       "intensity-scale"};
+                                       "gamma", "intensity-scale"};
 
 // Our measurement files, fastMRI HDF5 or ISMRMRD raw data, told apart by their content.
 Measurement load_measurement(const std::string& path) {
@@ -51,7 +53,13 @@ void report_against_fastmri_reference(const std::string& path, const Volume& vol
 void add_reconstruct_options(po::options_description& options) {
   const AdmmTvConfig admm;
   const CglsConfig cgls;
-  const DdsCtConfig dds;
+  const DdsConfig dds = dds_defaults(Modality::kCt), dds_mri = dds_defaults(Modality::kMri);
+  const DiffusionMbirConfig mbir = diffusion_mbir_defaults(Modality::kCt);
+  const auto number = [](double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  };
   options.add_options()
       ("input", po::value<std::string>()->required()->value_name("MEAS"),
        "measurements: a diffrecon measurement file (diffrecon simulate), a fastMRI HDF5 file or ISMRMRD raw data")
@@ -59,8 +67,9 @@ void add_reconstruct_options(po::options_description& options) {
        "reconstruction to write; the format follows the extension (.nii.gz, .nii, .mha, .nrrd, or a directory "
        "for DICOM); the geometry is the measurement's")
       ("method", po::value<std::string>()->value_name("M"),
-       "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv or dds "
-       "(diffusion prior); MRI: zero-filled (the default), cg-sense or admm-tv")
+       "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv; MRI: "
+       "zero-filled (the default), cg-sense, admm-tv; both, with a diffusion prior: dds (decomposed diffusion "
+       "sampler, fast) or diffusion-mbir (predictor-corrector with TV along z, slow)")
       ("coil-combination", po::value<std::string>()->value_name("C"),
        "MRI zero-filled: sense (with the coil maps, the default) or rss (root sum of squares)")
       ("coil-maps", po::value<std::string>()->value_name("S"),
@@ -73,22 +82,30 @@ void add_reconstruct_options(po::options_description& options) {
         std::to_string(admm.iterations) + ")").c_str())
       ("cg-iterations", po::value<std::string>()->value_name("K"),
        ("admm-tv: CG iterations per x-update (default " + std::to_string(admm.cg_iterations) +
-        "); dds: CG iterations per step (default " + std::to_string(dds.cg_iterations) + ")").c_str())
+        "); dds: CG iterations per step (default " + std::to_string(dds.cg_iterations) +
+        "); diffusion-mbir: CG iterations per step (default " + std::to_string(mbir.cg_iterations) + ")").c_str())
       ("lambda", po::value<std::string>()->value_name("L"),
        ("admm-tv: TV weight for an image scaled to [0, 1] (CT default " + std::to_string(admm.lambda).substr(0, 5) +
         ", MRI default " + std::to_string(MriAdmmTvConfig{}.lambda).substr(0, 5) +
-        "); dds: TV-z weight (default 0.04); cg-sense: Tikhonov weight (default 0)").c_str())
+        "); dds, diffusion-mbir: TV-z weight in the official units (CT default " + number(dds.lambda) + ", MRI " +
+        number(dds_mri.lambda) + "); cg-sense: Tikhonov weight (default 0)").c_str())
       ("rho", po::value<std::string>()->value_name("R"),
        ("admm-tv: ADMM penalty in the official code's units (default " + std::to_string(admm.rho).substr(0, 5) +
-        "); dds: default 10").c_str())
+        "); dds, diffusion-mbir: CT default " + number(dds.rho) + ", MRI " + number(dds_mri.rho) + "").c_str())
       ("tv", po::value<std::string>()->value_name("DIRS"),
        "admm-tv: xyz (anisotropic 3D TV, the CT default), xy (in-plane, the MRI default) or z (along z only)")
-      ("steps", po::value<std::string>()->value_name("N"), "dds: sampling steps (default 50)")
+      ("steps", po::value<std::string>()->value_name("N"),
+       ("dds: sampling steps (default " + std::to_string(dds.steps) + "); diffusion-mbir: noise levels (default " +
+        std::to_string(mbir.steps) + "; fewer is faster and worse)").c_str())
       ("eta", po::value<std::string>()->value_name("E"), "dds: stochasticity of the DDIM step in [0, 1] (default 0.85)")
       ("consistency", po::value<std::string>()->value_name("C"),
-       "dds: admm-tv-z (one ADMM-TV-z iteration per step, the 3D default) or cg (CG on the normal equations)")
+       "dds: admm-tv-z (one ADMM-TV-z iteration per step, the 3D default), cg (CG on the normal equations) or "
+       "cg-regularized (CG on (I + gamma AᴴA) x = x0 + gamma Aᴴy, for noisy data)")
+      ("gamma", po::value<std::string>()->value_name("G"),
+       ("dds cg-regularized: data weight in the official units (default " + number(dds.gamma) + ")").c_str())
       ("intensity-scale", po::value<std::string>()->value_name("MU"),
-       "dds: attenuation (1/mm) the prior's intensity 1 stands for (default: the 99.9th percentile of FBP)");
+       "dds, diffusion-mbir: the value the prior's intensity 1 stands for (CT: attenuation in 1/mm; default: the "
+       "99.9th percentile of the FBP or zero-filled image)");
   add_prior_options(options, /*required=*/false);
 }
 
@@ -107,7 +124,6 @@ int run_reconstruct(const Context& context) {
     if (vm.count(name)) request.settings[name] = vm[name].as<std::string>();
   try {
     if (find_reconstruction_method(method, m.modality).needs_prior) {
-      if (!vm.count("prior")) throw UsageError(method + " needs --prior MODEL.h5");
       request.prior = std::make_shared<SlicePrior>(make_slice_prior(context, load_prior(context), false));
     }
   } catch (const SettingError& e) {

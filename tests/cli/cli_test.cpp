@@ -262,12 +262,15 @@ TEST_F(Cli, SimulateAndReconstructRejectBadRequests) {
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--filter", "hamming"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--rho", "-1"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--tv", "yz"}).code, 2);
-  // A setting the method does not take, a malformed value, a diffusion method without a prior.
+  // A setting the method does not take, a malformed value, a diffusion method (with the shipped prior)
+  // given a setting out of range.
   const auto unused = invoke({"reconstruct", "--input", measurement, "--output", out, "--iterations", "5"});
   EXPECT_EQ(unused.code, 2);
   EXPECT_NE(unused.err.find("fbp does not take the setting 'iterations'"), std::string::npos) << unused.err;
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "cgls", "--iterations", "5x"}).code, 2);
-  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "dds"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "dds", "--eta", "2"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "diffusion-mbir", "--gamma",
+                    "1"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "dds", "--prior", volume,
                     "--eta", "2"}).code, 1);  // not a prior file: a failure, not bad usage
   EXPECT_EQ(invoke({"reconstruct", "--input", volume, "--output", out}).code, 1);  // not a measurement file

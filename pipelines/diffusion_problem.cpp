@@ -1,0 +1,65 @@
+#include "pipelines/diffusion_problem.h"
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "operators/ct/fbp.h"
+#include "operators/finite_difference.h"
+#include "operators/real_restriction.h"
+#include "pipelines/ct/ct_problem.h"
+#include "pipelines/intensity_scale.h"
+
+namespace diffrecon {
+namespace {
+
+double chosen_scale(double given, const torch::Tensor& reference_image) {
+  if (!(given >= 0)) throw InvalidArgument("the intensity scale must be >= 0");
+  const double scale = given > 0 ? given : intensity_scale(reference_image);
+  Log(LogLevel::kInfo) << "intensity scale " << scale << (given > 0 ? " (given)" : " (estimated)");
+  return scale;
+}
+
+}  // namespace
+
+DiffusionProblem ct_diffusion_problem(const Measurement& m, torch::Device device, double intensity_scale) {
+  const auto g = parallel_beam_geometry(m);
+  DiffusionProblem p;
+  p.modality = Modality::kCt;
+  p.forward = parallel_beam_projector(g);
+  p.measurement = m.data.to(device, torch::kFloat);
+  p.adjoint_measurement = p.forward->adjoint(p.measurement);
+  p.scale = chosen_scale(intensity_scale, filtered_back_projection(p.measurement, g));
+  p.normal_scale = official_normal_scale(g);
+  return p;
+}
+
+DiffusionProblem mri_diffusion_problem(const Measurement& m, torch::Device device, bool complex, CoilMapSource maps,
+                                       double intensity_scale) {
+  const auto sense = mri_forward_operator(m, coil_maps_of(m, device, maps));
+  const auto y = m.data.to(device, torch::kComplexFloat);
+  const auto combined = sense->adjoint(y);
+  DiffusionProblem p;
+  p.modality = Modality::kMri;
+  p.complex = complex;
+  p.forward = complex ? sense : real_restriction(sense);
+  p.measurement = complex ? y : torch::view_as_real(y).contiguous();
+  p.adjoint_measurement = complex ? combined : torch::real(combined).contiguous();
+  p.scale = chosen_scale(intensity_scale, combined);
+  p.normal_scale = 1;
+  return p;
+}
+
+std::unique_ptr<AdmmL1Solver> tv_z_solver(const DiffusionProblem& p, double rho, double lambda, const CgOptions& cg) {
+  AdmmOptions admm;
+  admm.rho = rho * p.normal_scale;
+  admm.lambda = lambda * p.normal_scale * p.scale;
+  admm.cg = cg;
+  return std::make_unique<AdmmL1Solver>(
+      p.forward, finite_difference_z(p.forward->domain_shape(), Boundary::kCircular), admm);
+}
+
+Volume diffusion_output(const DiffusionProblem& p, const torch::Tensor& x, const Measurement& m) {
+  const auto image = p.modality == Modality::kMri ? x.abs() : x;
+  return Volume(image.to(torch::kFloat).contiguous(), m.geometry);
+}
+
+}  // namespace diffrecon
