@@ -29,7 +29,7 @@ const std::vector<Command>& commands() {
        add_simulate_options, run_simulate, {"modality"}},
       {"reconstruct", "reconstruct a volume from measurements (CT: fbp, cgls, admm-tv; MRI: zero-filled, cg-sense, "
        "admm-tv)", add_reconstruct_options, run_reconstruct},
-      {"demo", "8-view CT of the Colin27 head: FBP and ADMM-TV, print PSNR, write the volume",
+      {"demo", "8-view CT of the held-out Colin27 slab: FBP, ADMM-TV and DDS with the shipped prior; PSNR/SSIM table and figure",
        add_demo_options, run_demo},
       {"info", "describe a volume: size, spacing, origin, orientation, intensity range", add_info_options, run_info,
        {"input"}},

@@ -1,17 +1,25 @@
+#include <chrono>
+#include <cmath>
 #include <iomanip>
 
 #include "cli/command.h"
+#include "cli/prior_options.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "data/io/colin27.h"
+#include "data/io/png_file.h"
 #include "data/io/volume_io.h"
 #include "pipelines/ct/classical_ct.h"
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
+#include "pipelines/dds_reconstruction.h"
+#include "pipelines/reconstruction_methods.h"
+#include "priors/slice_plane.h"
 
 // The main job on the embedded data: sparse-view CT of the Colin27 head's held-out slab (Debian's
-// mricron-data), reconstructed by FBP and ADMM-TV, PSNR of each against the truth.
+// mricron-data), reconstructed by FBP, ADMM-TV and DDS with the shipped prior, scored against the truth
+// per plane, with a figure of the central axial, coronal and sagittal slices.
 
 namespace diffrecon::cli {
 namespace {
@@ -26,30 +34,69 @@ Volume central_slices(const Volume& v, int64_t count) {
   return Volume(v.data().narrow(0, first, count).contiguous(), g);
 }
 
+struct DemoResult {
+  std::string method;
+  Volume volume;
+  double seconds;
+};
+
+// The central axial, coronal and sagittal slices of a [Z, Y, X] volume, each centred in a square of
+// the largest extent, coronal and sagittal with z pointing up: [3, S, S].
+torch::Tensor orthogonal_views(const torch::Tensor& v) {
+  const int64_t size = std::max({v.size(0), v.size(1), v.size(2)});
+  const auto axial = v.select(0, v.size(0) / 2);
+  const auto coronal = v.select(1, v.size(1) / 2).flip(0);
+  const auto sagittal = v.select(2, v.size(2) / 2).flip(0);
+  return torch::stack({fit_to_size(axial, size, size), fit_to_size(coronal, size, size),
+                       fit_to_size(sagittal, size, size)});
+}
+
+// Rows: the reference then every result; columns: axial, coronal, sagittal; grey levels [0, max(truth)].
+void write_figure(const Volume& truth, const std::vector<DemoResult>& results, const std::string& path) {
+  std::vector<torch::Tensor> views{orthogonal_views(truth.data().to(torch::kCPU))};
+  for (const auto& r : results) views.push_back(orthogonal_views(r.volume.data().to(torch::kCPU, torch::kFloat)));
+  write_png(image_grid(torch::cat(views), 3, 0, truth.data().max().item<double>()), path);
+}
+
+// The metrics along a plane, NaN where the volume is too thin for SSIM's window across that plane.
+PlaneMetrics metrics_or_nan(const torch::Tensor& reference, const torch::Tensor& estimate, Plane plane) {
+  try {
+    return plane_metrics(reference, estimate, plane);
+  } catch (const InvalidArgument&) {
+    return {std::nan(""), std::nan(""), std::nan("")};
+  }
+}
+
 }  // namespace
 
 void add_demo_options(po::options_description& options) {
   const AdmmTvConfig admm;
   options.add_options()
       ("output,o", po::value<std::string>()->default_value("diffrecon_demo.nii.gz")->value_name("PATH"),
-       "where to write the ADMM-TV reconstruction (attenuation in 1/mm; .nii.gz, .nii, .mha, .nrrd)")
+       "where to write the DDS reconstruction (attenuation in 1/mm; .nii.gz, .nii, .mha, .nrrd)")
+      ("figure", po::value<std::string>()->default_value("diffrecon_demo.png")->value_name("PNG"),
+       "where to write the figure: rows reference, FBP, ADMM-TV, DDS; columns the central axial, coronal and "
+       "sagittal slices")
       ("views", po::value<int>()->default_value(8)->value_name("N"), "views uniform over [0, 180) degrees")
       ("part", po::value<std::string>()->default_value("test")->value_name("P"),
        "Colin27 part: test (the held-out slab), training or whole")
       ("slices", po::value<int>()->default_value(0)->value_name("N"), "only the N central slices (0: all)")
       ("photons", po::value<double>()->value_name("I0"), "add Poisson noise with I0 photons per ray (default: none)")
-      ("iterations", po::value<int>()->default_value(admm.iterations)->value_name("K"), "ADMM iterations")
+      ("iterations", po::value<int>()->default_value(admm.iterations)->value_name("K"), "ADMM-TV iterations")
       ("cg-iterations", po::value<int>()->default_value(admm.cg_iterations)->value_name("K"),
-       "CG iterations per ADMM iteration")
+       "CG iterations per ADMM-TV iteration")
+      ("steps", po::value<int>()->default_value(dds_defaults(Modality::kCt).steps)->value_name("N"), "DDS steps")
       ("colin27", po::value<std::string>()->default_value(kColin27Path)->value_name("PATH"),
        "the Colin27 T1 volume (ch2.nii.gz of Debian's mricron-data)");
+  add_prior_options(options, /*required=*/false);
 }
 
 int run_demo(const Context& context) {
   const auto& vm = context.options;
-  const int views = vm["views"].as<int>(), slices = vm["slices"].as<int>();
+  const int views = vm["views"].as<int>(), slices = vm["slices"].as<int>(), steps = vm["steps"].as<int>();
   if (views < 1 || views > 3600) throw UsageError("--views must be in [1, 3600]");
   if (slices < 0) throw UsageError("--slices must be >= 0");
+  if (steps < 1) throw UsageError("--steps must be >= 1");
   Colin27Part part;
   try {
     part = parse_colin27_part(vm["part"].as<std::string>());
@@ -65,6 +112,8 @@ int run_demo(const Context& context) {
   admm.iterations = vm["iterations"].as<int>();
   admm.cg_iterations = vm["cg-iterations"].as<int>();
   if (admm.iterations < 1 || admm.cg_iterations < 1) throw UsageError("--iterations and --cg-iterations must be >= 1");
+  const LoadedPrior prior = load_prior(context);
+  if (prior.model.architecture.channels != 1) throw UsageError("the demo needs a real (1-channel) prior");
 
   const std::string path = vm["colin27"].as<std::string>();
   Volume truth = central_slices(colin27(part, path), slices);
@@ -75,19 +124,50 @@ int run_demo(const Context& context) {
   CtScan scan;
   scan.angles = sparse_view_angles(views);
   const Measurement m = simulate_ct(truth.to(context.device), scan, noise, context.seed);
-  const Volume fbp = fbp_reconstruction(m, {}, context.device);
-  const Volume tv = admm_tv_reconstruction(m, admm, context.device);
+
+  std::vector<DemoResult> results;
+  const auto timed = [&](const std::string& name, const auto& reconstruct_volume) {
+    const auto start = std::chrono::steady_clock::now();
+    Volume v = reconstruct_volume();
+    results.push_back({name, std::move(v), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+  };
+  timed("FBP", [&] { return fbp_reconstruction(m, {}, context.device); });
+  timed("ADMM-TV", [&] { return admm_tv_reconstruction(m, admm, context.device); });
+  SamplerReport report;
+  timed("DDS (" + std::to_string(steps) + " steps)", [&] {
+    ReconstructionRequest request;
+    request.measurement = &m;
+    request.device = context.device;
+    request.seed = context.seed;
+    request.settings["steps"] = std::to_string(steps);
+    request.prior = std::make_shared<SlicePrior>(make_slice_prior(context, prior, false));
+    return reconstruct(request, "dds", &report);
+  });
 
   auto& out = context.out;
   out << std::fixed << std::setprecision(2) << "Colin27 (" << to_string(part) << " part) " << truth.nx() << "x"
       << truth.ny() << "x" << truth.nz() << ", " << views << "-view parallel-beam CT, noise " << noise.kind << "\n"
-      << "  method                    PSNR [dB]\n"
-      << "  FBP (ram-lak)             " << std::setw(9) << psnr(truth.data(), fbp.data()) << "\n"
-      << "  ADMM-TV (" << std::setw(3) << admm.iterations << " it x " << std::setw(2) << admm.cg_iterations
-      << " CG)   " << std::setw(9) << psnr(truth.data(), tv.data()) << "\n";
-  const std::string output = vm["output"].as<std::string>();
-  write_volume(tv.to(torch::kCPU), output);
-  out << "wrote " << output << "\n";
+      << "                   PSNR [dB]                         SSIM\n"
+      << "  method           axial coronal sagittal   mean     axial coronal sagittal  time [s]\n";
+  const auto reference = truth.data().to(torch::kCPU);
+  for (const auto& r : results) {
+    const auto estimate = r.volume.data().to(torch::kCPU, torch::kFloat);
+    PlaneMetrics planes[3];
+    const Plane kPlanes[] = {Plane::kAxial, Plane::kCoronal, Plane::kSagittal};
+    for (int p = 0; p < 3; ++p) planes[p] = metrics_or_nan(reference, estimate, kPlanes[p]);
+    out << "  " << std::left << std::setw(15) << r.method << std::right << std::setprecision(2) << std::setw(7)
+        << planes[0].psnr << std::setw(8) << planes[1].psnr << std::setw(9) << planes[2].psnr << std::setw(7)
+        << (planes[0].psnr + planes[1].psnr + planes[2].psnr) / 3 << std::setprecision(3) << std::setw(10)
+        << planes[0].ssim << std::setw(8) << planes[1].ssim << std::setw(9) << planes[2].ssim << std::setprecision(1)
+        << std::setw(10) << r.seconds << "\n";
+  }
+  out << "DDS: " << report.network_evaluations << " network evaluations per slice, " << std::setprecision(1)
+      << report.network_seconds << " s in the network, " << report.total_seconds - report.network_seconds
+      << " s outside it\n";
+  const std::string output = vm["output"].as<std::string>(), figure = vm["figure"].as<std::string>();
+  write_volume(results.back().volume.to(torch::kCPU), output);
+  write_figure(truth, results, figure);
+  out << "wrote " << output << " (DDS) and " << figure << "\n";
   return 0;
 }
 

@@ -10,4 +10,8 @@ namespace diffrecon {
 // that the resident size stays at its peak.
 void retain_freed_memory();
 
+// Returns the freed memory that retain_freed_memory keeps back to the system (glibc's malloc_trim), e.g.
+// before measuring the peak memory of the next step. A no-op without glibc.
+void release_freed_memory();
+
 }  // namespace diffrecon

@@ -106,12 +106,12 @@ TEST_F(Cli, CudaWithoutCudaIsAClearFailure) {
   EXPECT_NE(r.err.find("CUDA is not available"), std::string::npos) << r.err;
 }
 
-TEST_F(Cli, DemoReconstructsColin27WritesTheVolumeAndFollowsTheConfigFile) {
-  const auto output = (dir_ / "demo.nii.gz").string();
+TEST_F(Cli, DemoReconstructsColin27WritesTheVolumeAndFigureAndFollowsTheConfigFile) {
+  const auto output = (dir_ / "demo.nii.gz").string(), figure = (dir_ / "demo.png").string();
   const auto config = (dir_ / "demo.ini").string();
-  std::ofstream(config) << "# INI: option = value\nslices = 4\niterations = 10\noutput = " << (dir_ / "wrong.nii").string()
-                        << "\n";
-  const auto r = invoke({"demo", "--config", config, "--output", output, "--quiet"});
+  std::ofstream(config) << "# INI: option = value\nslices = 4\niterations = 10\nsteps = 6\noutput = "
+                        << (dir_ / "wrong.nii").string() << "\n";
+  const auto r = invoke({"demo", "--config", config, "--output", output, "--figure", figure, "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(r.err.empty()) << "--quiet must silence logs and progress: " << r.err;
   const Volume v = read_volume(output);  // the command line overrides the file's output
@@ -119,9 +119,24 @@ TEST_F(Cli, DemoReconstructsColin27WritesTheVolumeAndFollowsTheConfigFile) {
   EXPECT_EQ(v.nx(), 128);
   EXPECT_NEAR(v.geometry().spacing[0], 1.75, 0.02);
   EXPECT_FALSE(fs::exists(dir_ / "wrong.nii"));
-  const double fbp = table_value(r.out, "FBP (ram-lak)"), tv = table_value(r.out, "CG)");
+  // Rows FBP, ADMM-TV, DDS; the first number of a row is its axial PSNR.
+  const double fbp = table_value(r.out, "  FBP"), tv = table_value(r.out, "  ADMM-TV"),
+               dds = table_value(r.out, "  DDS (6 steps)");
   EXPECT_GT(fbp, 10.0) << r.out;
   EXPECT_GT(tv, fbp + 4.0) << r.out;
+  EXPECT_GT(dds, fbp + 4.0) << r.out;
+  EXPECT_NE(r.out.find("network evaluations per slice"), std::string::npos) << r.out;
+  // Four rows (reference, FBP, ADMM-TV, DDS) of three 128² views with 2-pixel borders.
+  std::ifstream png(figure, std::ios::binary);
+  std::string header(24, '\0');
+  ASSERT_TRUE(png.read(&header[0], 24));
+  const auto big_endian = [&](int at) {
+    uint32_t value = 0;
+    for (int i = 0; i < 4; ++i) value = value << 8 | static_cast<uint8_t>(header[at + i]);
+    return value;
+  };
+  EXPECT_EQ(big_endian(16), 3u * 128 + 4 * 2);
+  EXPECT_EQ(big_endian(20), 4u * 128 + 5 * 2);
 }
 
 TEST_F(Cli, DemoWithoutTheColin27FileSaysWhatIsMissing) {
@@ -386,6 +401,30 @@ TEST_F(Cli, ReconstructWithDdsUsesThePriorAndReportsNetworkTime) {
   EXPECT_EQ(read_volume(path("x.nii.gz")).geometry(), read_measurement(path("m.h5")).geometry);
   EXPECT_EQ(invoke({"reconstruct", "--input", path("m.h5"), "--method", "dds", "--prior", path("p.h5"), "--eta", "2",
                     "--output", path("y.nii.gz")}).code, 2);
+  const auto mbir = invoke({"reconstruct", "--input", path("m.h5"), "--method", "diffusion-mbir", "--prior", path("p.h5"),
+                            "--steps", "3", "--output", path("b.nii.gz"), "--progress", "none"});
+  ASSERT_EQ(mbir.code, 0) << mbir.err;
+  EXPECT_NE(mbir.out.find("6 NFE"), std::string::npos) << mbir.out;  // predictor + corrector per step
+}
+
+TEST_F(Cli, DiffusionMethodsReconstructMriDeterministically) {
+  ASSERT_EQ(invoke(with(tiny_training(path("p.h5"), 2), {"--phantom", "ellipses"})).code, 0);
+  write_phantom(path("v.nii.gz"), 16);
+  ASSERT_EQ(invoke({"simulate", "mri", "--input", path("v.nii.gz"), "--output", path("k.h5"), "--coils", "4",
+                    "--acceleration", "4", "--quiet"}).code, 0);
+  const auto geometry = read_measurement(path("k.h5")).geometry;
+  for (const std::string method : {"dds", "diffusion-mbir"}) {
+    const auto run = [&](const std::string& output) {
+      return invoke({"reconstruct", "--input", path("k.h5"), "--method", method, "--prior", path("p.h5"), "--steps",
+                     "2", "--seed", "5", "--output", path(output), "--quiet"});
+    };
+    ASSERT_EQ(run(method + "1.nii").code, 0) << method;
+    ASSERT_EQ(run(method + "2.nii").code, 0) << method;
+    const Volume first = read_volume(path(method + "1.nii")), second = read_volume(path(method + "2.nii"));
+    EXPECT_EQ(first.geometry(), geometry) << method;
+    EXPECT_TRUE(torch::equal(first.data(), second.data())) << method << ": the same seed must give the same volume";
+    EXPECT_GE(first.data().min().item<double>(), 0.0) << method << ": MRI output is the magnitude";
+  }
 }
 
 TEST_F(Cli, TrainOnEllipsePhantoms) {
