@@ -1,18 +1,11 @@
 #include "pipelines/dds.h"
 
-#include <chrono>
 #include <cmath>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 
 namespace diffrecon {
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 torch::Tensor dds_sample(const SlicePrior& prior, at::IntArrayRef shape, bool complex, double scale,
                          const DataConsistency& data_consistency, const DdsSamplerConfig& config,
@@ -20,7 +13,7 @@ torch::Tensor dds_sample(const SlicePrior& prior, at::IntArrayRef shape, bool co
                          const std::function<void(int)>& on_step) {
   if (!(config.eta >= 0 && config.eta <= 1)) throw InvalidArgument("DDS: eta must lie in [0, 1]");
   if (!(scale > 0) || !std::isfinite(scale)) throw InvalidArgument("DDS: the intensity scale must be positive");
-  const auto start = std::chrono::steady_clock::now();
+  const Stopwatch total;
   const auto times = config.schedule.sampling_times(config.steps);
   double network = 0;
   auto x = standard_normal(shape, complex, generator, device);
@@ -28,9 +21,9 @@ torch::Tensor dds_sample(const SlicePrior& prior, at::IntArrayRef shape, bool co
   for (size_t i = 0; i < times.size(); ++i) {
     const double ab = config.schedule.alpha_bar(times[i]);
     const double ab_next = config.schedule.alpha_bar(i + 1 < times.size() ? times[i + 1] : -1);
-    const auto network_start = std::chrono::steady_clock::now();
+    const Stopwatch network_call;
     x0 = prior.denoise(x / std::sqrt(ab), ve_sigma_of(ab));
-    network += seconds_since(network_start);
+    network += network_call.seconds();
     const auto eps = (x - std::sqrt(ab) * x0) / std::sqrt(1 - ab);
     x0 = data_consistency(x0 * scale) / scale;
     if (on_step) on_step(static_cast<int>(i));
@@ -40,7 +33,7 @@ torch::Tensor dds_sample(const SlicePrior& prior, at::IntArrayRef shape, bool co
         std::sqrt(1 - config.eta * config.eta) * spread * eps;
   }
   if (report) {
-    report->total_seconds = seconds_since(start);
+    report->total_seconds = total.seconds();
     report->network_seconds = network;
     report->network_evaluations = static_cast<int64_t>(times.size());
   }

@@ -38,9 +38,7 @@ torch::Tensor dds_reconstruction(const DiffusionProblem& p, const SlicePrior& pr
   if (config.cg_iterations < 1) throw InvalidArgument("DDS: cg_iterations must be at least 1");
   if (!(config.lambda >= 0) || !(config.rho > 0) || !(config.gamma > 0))
     throw InvalidArgument("DDS: lambda >= 0, rho > 0 and gamma > 0 required");
-  if (prior.denoiser().channels() != (p.complex ? 2 : 1))
-    throw InvalidArgument(std::string("DDS: the problem is ") + (p.complex ? "complex" : "real") + " but the prior has " +
-                          std::to_string(prior.denoiser().channels()) + " channel(s)");
+  check_prior_fits(p, prior, "DDS");
   CgOptions cg;
   cg.max_iterations = config.cg_iterations;
   cg.tolerance = 1e-5;  // DDS's CG stopping rule

@@ -4,21 +4,14 @@
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "core/error.h"
 #include "core/progress.h"
+#include "core/stopwatch.h"
 #include "priors/denoiser.h"
 #include "priors/ve_sampler.h"
 
 namespace diffrecon {
-namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-}  // namespace
 
 DiffusionMbirConfig diffusion_mbir_defaults(Modality modality) {
   DiffusionMbirConfig config;
@@ -36,10 +29,8 @@ torch::Tensor diffusion_mbir_reconstruction(const DiffusionProblem& p, const Sli
   if (config.steps < 2 || config.cg_iterations < 1 || !(config.snr >= 0))
     throw InvalidArgument("DiffusionMBIR: steps >= 2, cg_iterations >= 1 and snr >= 0 required");
   if (!(config.lambda >= 0) || !(config.rho > 0)) throw InvalidArgument("DiffusionMBIR: lambda >= 0 and rho > 0 required");
-  if (prior.denoiser().channels() != (p.complex ? 2 : 1))
-    throw InvalidArgument(std::string("DiffusionMBIR: the problem is ") + (p.complex ? "complex" : "real") +
-                          " but the prior has " + std::to_string(prior.denoiser().channels()) + " channel(s)");
-  const auto start = std::chrono::steady_clock::now();
+  check_prior_fits(p, prior, "DiffusionMBIR");
+  const Stopwatch total;
   CgOptions cg;
   cg.max_iterations = config.cg_iterations;
   cg.tolerance = 1e-10;  // DiffusionMBIR's CG stopping rule
@@ -52,9 +43,9 @@ torch::Tensor diffusion_mbir_reconstruction(const DiffusionProblem& p, const Sli
   std::reverse(sigmas.begin(), sigmas.end());  // decreasing
   double network = 0;
   const ScoreFunction score = [&](const torch::Tensor& x, double sigma) {
-    const auto network_start = std::chrono::steady_clock::now();
+    const Stopwatch network_call;
     const auto denoised = prior.denoise(x, sigma);
-    network += seconds_since(network_start);
+    network += network_call.seconds();
     return (denoised - x) / (sigma * sigma);
   };
   at::Generator generator = at::detail::createCPUGenerator(seed);
@@ -76,7 +67,7 @@ torch::Tensor diffusion_mbir_reconstruction(const DiffusionProblem& p, const Sli
     x = x + a->adjoint(p.measurement - a->apply(x)) / weights.clamp_min(1e-12 * weights.max().item<double>());
   }
   if (report) {
-    report->total_seconds = seconds_since(start);
+    report->total_seconds = total.seconds();
     report->network_seconds = network;
     report->network_evaluations = 2 * static_cast<int64_t>(sigmas.size());
   }

@@ -48,6 +48,13 @@ DiffusionProblem mri_diffusion_problem(const Measurement& m, torch::Device devic
   return p;
 }
 
+void check_prior_fits(const DiffusionProblem& p, const SlicePrior& prior, const std::string& method) {
+  const int64_t channels = prior.denoiser().channels();
+  if (channels != (p.complex ? 2 : 1))
+    throw InvalidArgument(method + ": the unknown is " + (p.complex ? "complex" : "real") + " but the prior has " +
+                          std::to_string(channels) + " channel(s)");
+}
+
 std::unique_ptr<AdmmL1Solver> tv_z_solver(const DiffusionProblem& p, double rho, double lambda, const CgOptions& cg) {
   AdmmOptions admm;
   admm.rho = rho * p.normal_scale;

@@ -9,6 +9,7 @@
 #include "core/volume.h"
 #include "operators/linear_operator.h"
 #include "pipelines/mri/mri_problem.h"
+#include "priors/slice_prior.h"
 #include "solvers/admm.h"
 
 namespace diffrecon {
@@ -40,6 +41,9 @@ DiffusionProblem ct_diffusion_problem(const Measurement& measurement, torch::Dev
 // the SENSE-combined zero-filled image.
 DiffusionProblem mri_diffusion_problem(const Measurement& measurement, torch::Device device, bool complex,
                                        CoilMapSource maps, double intensity_scale);
+
+// Throws InvalidArgument unless the prior's channels suit the unknown (1 real, 2 complex).
+void check_prior_fits(const DiffusionProblem& problem, const SlicePrior& prior, const std::string& method);
 
 // ADMM for ½‖A x − y‖² + λ‖D_z x‖₁ with circular D_z (the official TV along z), the official ρ and λ
 // carried over as ρs and λsc.

@@ -52,12 +52,22 @@ CoilMapSource coil_maps(SettingsReader& s, const char* method) {
   return parsed(method, "coil-maps", s.text("coil-maps", "auto"), parse_coil_map_source);
 }
 
-// The diffusion problem of a request: the settings intensity-scale and, for MRI, coil-maps.
-DiffusionProblem diffusion_problem(const ReconstructionRequest& r, SettingsReader& s, const char* method) {
+// The settings of a diffusion problem: intensity-scale and, for MRI, coil-maps.
+struct ProblemSettings {
+  double intensity_scale;
+  CoilMapSource maps;
+};
+
+ProblemSettings problem_settings(const ReconstructionRequest& r, SettingsReader& s, const char* method) {
   const double scale = s.non_negative_number("intensity-scale", 0);
-  if (r.measurement->modality == Modality::kCt) return ct_diffusion_problem(*r.measurement, r.device, scale);
-  const CoilMapSource maps = coil_maps(s, method);
-  return mri_diffusion_problem(*r.measurement, r.device, r.prior->denoiser().channels() == 2, maps, scale);
+  return {scale, r.measurement->modality == Modality::kMri ? coil_maps(s, method) : CoilMapSource::kAuto};
+}
+
+DiffusionProblem diffusion_problem(const ReconstructionRequest& r, const ProblemSettings& settings) {
+  if (r.measurement->modality == Modality::kCt)
+    return ct_diffusion_problem(*r.measurement, r.device, settings.intensity_scale);
+  return mri_diffusion_problem(*r.measurement, r.device, r.prior->denoiser().channels() == 2, settings.maps,
+                               settings.intensity_scale);
 }
 
 Volume dds(const ReconstructionRequest& r, SamplerReport* report) {
@@ -71,8 +81,9 @@ Volume dds(const ReconstructionRequest& r, SamplerReport* report) {
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
   config.consistency =
       parsed("dds", "consistency", s.text("consistency", to_string(config.consistency)), parse_dds_consistency);
-  const DiffusionProblem problem = diffusion_problem(r, s, "dds");
+  const ProblemSettings settings = problem_settings(r, s, "dds");
   s.finish();
+  const DiffusionProblem problem = diffusion_problem(r, settings);
   return diffusion_output(problem, dds_reconstruction(problem, *r.prior, config, r.device, r.seed, report), *r.measurement);
 }
 
@@ -84,8 +95,9 @@ Volume diffusion_mbir(const ReconstructionRequest& r, SamplerReport* report) {
   config.lambda = s.non_negative_number("lambda", config.lambda);
   config.rho = s.positive_number("rho", config.rho);
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
-  const DiffusionProblem problem = diffusion_problem(r, s, "diffusion-mbir");
+  const ProblemSettings settings = problem_settings(r, s, "diffusion-mbir");
   s.finish();
+  const DiffusionProblem problem = diffusion_problem(r, settings);
   return diffusion_output(problem, diffusion_mbir_reconstruction(problem, *r.prior, config, r.device, r.seed, report),
                           *r.measurement);
 }

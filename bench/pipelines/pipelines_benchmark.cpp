@@ -7,16 +7,15 @@
 //
 // --mbir-steps lists the DiffusionMBIR runs (default 100; the official 2000 takes hours on a CPU).
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "core/memory.h"
 #include "core/metrics.h"
+#include "core/stopwatch.h"
 #include "core/threading.h"
 #include "data/io/colin27.h"
 #include "data/io/prior_file.h"
@@ -104,9 +103,9 @@ int benchmark(const std::string& modality, const std::string& model_path, int64_
     SamplerReport report;
     release_freed_memory();
     reset_peak_memory();
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch stopwatch;
     const Volume x = reconstruct(request, run.method, &report);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall = stopwatch.seconds();
     const double peak = peak_memory_mib();
     PlaneMetrics p[3];
     const Plane planes[] = {Plane::kAxial, Plane::kCoronal, Plane::kSagittal};

@@ -1,4 +1,3 @@
-#include <chrono>
 #include <cmath>
 #include <iomanip>
 
@@ -7,6 +6,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/metrics.h"
+#include "core/stopwatch.h"
 #include "data/io/colin27.h"
 #include "data/io/png_file.h"
 #include "data/io/volume_io.h"
@@ -127,9 +127,9 @@ int run_demo(const Context& context) {
 
   std::vector<DemoResult> results;
   const auto timed = [&](const std::string& name, const auto& reconstruct_volume) {
-    const auto start = std::chrono::steady_clock::now();
+    const Stopwatch stopwatch;
     Volume v = reconstruct_volume();
-    results.push_back({name, std::move(v), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()});
+    results.push_back({name, std::move(v), stopwatch.seconds()});
   };
   timed("FBP", [&] { return fbp_reconstruction(m, {}, context.device); });
   timed("ADMM-TV", [&] { return admm_tv_reconstruction(m, admm, context.device); });

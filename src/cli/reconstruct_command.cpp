@@ -91,7 +91,7 @@ void add_reconstruct_options(po::options_description& options) {
         number(dds_mri.lambda) + "); cg-sense: Tikhonov weight (default 0)").c_str())
       ("rho", po::value<std::string>()->value_name("R"),
        ("admm-tv: ADMM penalty in the official code's units (default " + std::to_string(admm.rho).substr(0, 5) +
-        "); dds, diffusion-mbir: CT default " + number(dds.rho) + ", MRI " + number(dds_mri.rho) + "").c_str())
+        "); dds, diffusion-mbir: CT default " + number(dds.rho) + ", MRI " + number(dds_mri.rho)).c_str())
       ("tv", po::value<std::string>()->value_name("DIRS"),
        "admm-tv: xyz (anisotropic 3D TV, the CT default), xy (in-plane, the MRI default) or z (along z only)")
       ("steps", po::value<std::string>()->value_name("N"),

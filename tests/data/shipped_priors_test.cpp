@@ -55,17 +55,22 @@ TEST(ShippedPriors, AxialPriorDenoisesHeldOutSlices) {
   EXPECT_GT(gain, 8.0);
 }
 
-TEST(ShippedPriors, DdsBeatsAdmmTvOnHeldOutSlicesOf8ViewCt) {
-  // Twelve central slices of the held-out slab as attenuation (1/mm), 8 noiseless views; both methods
-  // with their defaults (DDS: 50 steps, ADMM-TV-z consistency). Far fewer slices make DDS's circular
-  // z-differences join unlike first and last slices (with six, DDS fell 0.6 dB short of ADMM-TV).
-  const auto slab = colin27(Colin27Part::kTest);
-  const int64_t first = slab.nz() / 2 - 6;
-  Geometry geometry = slab.geometry();
-  geometry.origin = geometry.index_to_physical({0, 0, static_cast<double>(first)});
-  const Volume truth(slab.data().narrow(0, first, 12) * 0.02f, geometry);
+// Mean over the axial, coronal and sagittal planes of the slice PSNRs (the pipelines issue's measure).
+double mean_plane_psnr(const torch::Tensor& truth, const torch::Tensor& x) {
+  double sum = 0;
+  for (const Plane plane : {Plane::kAxial, Plane::kCoronal, Plane::kSagittal}) sum += plane_metrics(truth, x, plane).psnr;
+  return sum / 3;
+}
+
+TEST(ShippedPriors, DdsBeatsAdmmTvBy2DbOnTheHeldOutSlabIn8ViewCt) {
+  // The pipelines issue's CT acceptance, as bench/pipelines measures it: the whole held-out slab as
+  // attenuation (0.02/mm for intensity 1), 8 noiseless views, both methods with their defaults (DDS: 50
+  // steps, ADMM-TV-z consistency), seed 1. On a dozen slices DDS led by only 0.3 dB (3D PSNR): its
+  // circular z-differences join the unlike first and last slices.
   set_thread_count(0);
   retain_freed_memory();  // as the CLI: without it, glibc maps and unmaps every large activation
+  const auto slab = colin27(Colin27Part::kTest);
+  const Volume truth(slab.data() * 0.02f, slab.geometry());
   CtScan scan;
   scan.angles = sparse_view_angles(8);
   const Measurement m = simulate_ct(truth, scan, {}, 1);
@@ -76,11 +81,11 @@ TEST(ShippedPriors, DdsBeatsAdmmTvOnHeldOutSlicesOf8ViewCt) {
   request.measurement = &m;
   request.seed = 1;
   request.prior = std::make_shared<SlicePrior>(std::shared_ptr<const Denoiser>(make_denoiser(model)), options);
-  const double dds = psnr(truth.data(), reconstruct(request, "dds").data());
-  const double tv = psnr(truth.data(), admm_tv_reconstruction(m, {}, torch::kCPU).data());
+  const double dds = mean_plane_psnr(truth.data(), reconstruct(request, "dds").data());
+  const double tv = mean_plane_psnr(truth.data(), admm_tv_reconstruction(m, {}, torch::kCPU).data());
   RecordProperty("psnr_dds", std::to_string(dds));
   RecordProperty("psnr_admm_tv", std::to_string(tv));
-  EXPECT_GT(dds, tv + 1.0) << "DDS " << dds << " dB, ADMM-TV " << tv << " dB";
+  EXPECT_GT(dds, tv + 2.0) << "DDS " << dds << " dB, ADMM-TV " << tv << " dB";
 }
 
 }  // namespace
