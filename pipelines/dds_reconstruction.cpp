@@ -27,6 +27,7 @@ DdsConsistency parse_dds_consistency(const std::string& name) {
 DdsConfig dds_defaults(Modality modality) {
   DdsConfig config;
   if (modality == Modality::kMri) {
+    config.consistency = DdsConsistency::kCg;
     config.rho = 0.01;
     config.lambda = 0.005;
   }

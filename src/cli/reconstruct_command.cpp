@@ -99,7 +99,8 @@ void add_reconstruct_options(po::options_description& options) {
         std::to_string(mbir.steps) + "; fewer is faster and worse)").c_str())
       ("eta", po::value<std::string>()->value_name("E"), "dds: stochasticity of the DDIM step in [0, 1] (default 0.85)")
       ("consistency", po::value<std::string>()->value_name("C"),
-       "dds: admm-tv-z (one ADMM-TV-z iteration per step, the 3D default), cg (CG on the normal equations) or "
+       "dds: admm-tv-z (one ADMM-TV-z iteration per step, the CT default), cg (CG on the normal equations, the "
+       "MRI default) or "
        "cg-regularized (CG on (I + gamma AᴴA) x = x0 + gamma Aᴴy, for noisy data)")
       ("gamma", po::value<std::string>()->value_name("G"),
        ("dds cg-regularized: data weight in the official units (default " + number(dds.gamma) + ")").c_str())

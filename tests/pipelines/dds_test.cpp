@@ -149,6 +149,8 @@ TEST_F(DdsMri, ComplexPriorSolvesForAComplexImage) {
 TEST_F(DdsMri, TvZConsistencyWithAnOracleBeatsAdmmTv) {
   const DiffusionProblem problem = mri_diffusion_problem(*measurement_, torch::kCPU, false, CoilMapSource::kAuto, 0);
   DdsConfig config = dds_defaults(Modality::kMri);
+  EXPECT_EQ(config.consistency, DdsConsistency::kCg);
+  config.consistency = DdsConsistency::kAdmmTvZ;
   config.steps = 10;
   const double dds = psnr(truth_->data(), run_dds(problem, oracle_prior(truth_->data() / problem.scale), config,
                                                   *measurement_).data());
