@@ -68,16 +68,8 @@ int throughput(const std::vector<int64_t>& shape, int dims) {
   return 0;
 }
 
-Volume slab(int64_t slices) {
-  const Volume test = colin27(Colin27Part::kTest);
-  const int64_t first = (test.nz() - slices) / 2;
-  Geometry g = test.geometry();
-  g.origin = g.index_to_physical({0, 0, static_cast<double>(first)});
-  return Volume(test.data().narrow(0, first, slices).contiguous(), g);
-}
-
 int export_problem(const std::string& dir, int64_t slices, double acceleration) {
-  const Volume truth = slab(slices);
+  const Volume truth = central_slices(colin27(Colin27Part::kTest), slices);
   MriScan scan;
   scan.mask.kind = MaskKind::kPoisson2d;
   scan.mask.acceleration = acceleration;

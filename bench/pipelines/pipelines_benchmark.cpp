@@ -40,15 +40,6 @@ double peak_memory_mib() {
   return 0;
 }
 
-Volume central_slab(int64_t slices) {
-  const Volume test = colin27(Colin27Part::kTest);
-  if (slices <= 0 || slices >= test.nz()) return test;
-  const int64_t first = (test.nz() - slices) / 2;
-  Geometry g = test.geometry();
-  g.origin = g.index_to_physical({0, 0, static_cast<double>(first)});
-  return Volume(test.data().narrow(0, first, slices).contiguous(), g);
-}
-
 struct Run {
   std::string label;
   std::string method;
@@ -58,7 +49,7 @@ struct Run {
 int benchmark(const std::string& modality, const std::string& model_path, int64_t slices,
               const std::vector<int>& mbir_steps, uint64_t seed) {
   const bool ct = modality == "ct";
-  Volume truth = central_slab(slices);
+  Volume truth = central_slices(colin27(Colin27Part::kTest), slices);
   Measurement m;
   if (ct) {
     truth = Volume(truth.data() * kWaterAttenuation, truth.geometry());

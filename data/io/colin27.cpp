@@ -92,6 +92,11 @@ Colin27Part parse_colin27_part(const std::string& name) {
   throw InvalidArgument("unknown Colin27 part '" + name + "' (expected whole, training or test)");
 }
 
+Volume central_slices(const Volume& volume, int64_t count) {
+  if (count <= 0 || count >= volume.nz()) return volume;
+  return slab(volume, (volume.nz() - count) / 2, count);
+}
+
 Volume colin27(Colin27Part part, const std::string& path) {
   const Volume resampled = resample(superior_up(read_volume(path)));
   Volume v(normalise(resampled.data()), resampled.geometry());

@@ -27,4 +27,8 @@ Colin27Part parse_colin27_part(const std::string& name);
 // Throws IoError when the file cannot be read, InvalidArgument when it does not fit 128 × 128 at 1.75 mm.
 Volume colin27(Colin27Part part, const std::string& path = kColin27Path);
 
+// The `count` central axial slices of a volume, with the geometry that keeps them in place; the whole
+// volume when count <= 0 or count >= its slice count.
+Volume central_slices(const Volume& volume, int64_t count);
+
 }  // namespace diffrecon

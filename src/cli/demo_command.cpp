@@ -26,14 +26,6 @@ namespace {
 
 constexpr double kWaterAttenuation = 0.02;  // 1/mm: the prepared volume's [0, 1] maps to [0, 0.02]/mm
 
-Volume central_slices(const Volume& v, int64_t count) {
-  if (count <= 0 || count >= v.nz()) return v;
-  const int64_t first = (v.nz() - count) / 2;
-  Geometry g = v.geometry();
-  g.origin = g.index_to_physical({0, 0, static_cast<double>(first)});
-  return Volume(v.data().narrow(0, first, count).contiguous(), g);
-}
-
 struct DemoResult {
   std::string method;
   Volume volume;
