@@ -7,6 +7,7 @@
 #include "operators/mri/centred_fft.h"
 #include "operators/mri/sense.h"
 #include "operators/real_restriction.h"
+#include "operators/slice_average.h"
 #include "testing/operator_contract.h"
 
 namespace diffrecon::testing {
@@ -90,6 +91,9 @@ const std::vector<OperatorCase>& registered_operators() {
       {"admm_ct_x_update", [](D) { return sum(normal_of(small_projector()), scale(10.0, normal_of(dz()))); }},
       {"real_restriction_sense", [](D d) { return real_restriction(random_sense(d, kEvenVolume, {6, 8}, 2, 38)); }},
       {"real_restriction_matrix", [](D d) { return real_restriction(complex_matrix(d, 6, 4, 40)); }},
+      {"slice_average_divides", [](D) { return slice_average({8, 3, 2}, 4); }},
+      {"slice_average_partial_group", [](D) { return slice_average(kVolume, 3); }},
+      {"slice_average_identity", [](D) { return slice_average({3, 2}, 1); }},
       {"compose_stack_adjoint",
        [](D) { return compose(adjoint_of(stack({dz(), finite_difference_y(kVolume)})),
                         stack({finite_difference_x(kVolume), dz(Boundary::kNeumann)})); }},
