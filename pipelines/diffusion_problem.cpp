@@ -7,6 +7,7 @@
 #include "operators/real_restriction.h"
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/intensity_scale.h"
+#include "pipelines/zsr/zsr_problem.h"
 
 namespace diffrecon {
 namespace {
@@ -45,6 +46,17 @@ DiffusionProblem mri_diffusion_problem(const Measurement& m, torch::Device devic
   p.adjoint_measurement = complex ? combined : torch::real(combined).contiguous();
   p.scale = chosen_scale(intensity_scale, combined);
   p.normal_scale = 1;
+  return p;
+}
+
+DiffusionProblem zsr_diffusion_problem(const Measurement& m, torch::Device device, double intensity_scale) {
+  DiffusionProblem p;
+  p.modality = Modality::kZsr;
+  p.forward = zsr_forward_operator(m);
+  p.measurement = m.data.to(device, torch::kFloat);
+  p.adjoint_measurement = p.forward->adjoint(p.measurement);
+  p.scale = chosen_scale(intensity_scale, p.measurement);
+  p.normal_scale = 1.0 / static_cast<double>(slice_factor(m));
   return p;
 }
 

@@ -14,7 +14,7 @@
 
 namespace diffrecon {
 
-// What the diffusion pipelines (DDS, DiffusionMBIR) need of a measurement, for any modality: the
+// What the diffusion pipelines (DDS, DiffusionMBIR, TPDM) need of a measurement, for any modality: the
 // forward operator on the unknown x, the measurement in its range, Aᴴy, the intensity scale and how the
 // official hyper-parameters carry over.
 //
@@ -41,6 +41,11 @@ DiffusionProblem ct_diffusion_problem(const Measurement& measurement, torch::Dev
 // the SENSE-combined zero-filled image.
 DiffusionProblem mri_diffusion_problem(const Measurement& measurement, torch::Device device, bool complex,
                                        CoilMapSource maps, double intensity_scale);
+
+// MR z-SR: A averages f thin slices into each thick one; s = 1/f (the official code compares the
+// measured component of an orthonormal basis of each group, √f times our mean, so its AᴴA is f times
+// ours); c = `intensity_scale` or, when 0, the 99.9th percentile of the thick slices. Real unknown.
+DiffusionProblem zsr_diffusion_problem(const Measurement& measurement, torch::Device device, double intensity_scale);
 
 // Throws InvalidArgument unless the prior's channels suit the unknown (1 real, 2 complex).
 void check_prior_fits(const DiffusionProblem& problem, const SlicePrior& prior, const std::string& method);

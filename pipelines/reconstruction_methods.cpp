@@ -1,11 +1,17 @@
 #include "pipelines/reconstruction_methods.h"
 
+#include <cmath>
+#include <limits>
+
 #include "core/error.h"
 #include "pipelines/ct/classical_ct.h"
 #include "pipelines/dds_reconstruction.h"
 #include "pipelines/diffusion_mbir.h"
 #include "pipelines/diffusion_problem.h"
 #include "pipelines/mri/classical_mri.h"
+#include "pipelines/tpdm.h"
+#include "pipelines/zsr/classical_zsr.h"
+#include "pipelines/zsr/zsr_problem.h"
 
 namespace diffrecon {
 namespace {
@@ -66,6 +72,8 @@ ProblemSettings problem_settings(const ReconstructionRequest& r, SettingsReader&
 DiffusionProblem diffusion_problem(const ReconstructionRequest& r, const ProblemSettings& settings) {
   if (r.measurement->modality == Modality::kCt)
     return ct_diffusion_problem(*r.measurement, r.device, settings.intensity_scale);
+  if (r.measurement->modality == Modality::kZsr)
+    return zsr_diffusion_problem(*r.measurement, r.device, settings.intensity_scale);
   return mri_diffusion_problem(*r.measurement, r.device, r.prior->denoiser().channels() == 2, settings.maps,
                                settings.intensity_scale);
 }
@@ -100,6 +108,42 @@ Volume diffusion_mbir(const ReconstructionRequest& r, SamplerReport* report) {
   const DiffusionProblem problem = diffusion_problem(r, settings);
   return diffusion_output(problem, diffusion_mbir_reconstruction(problem, *r.prior, config, r.device, r.seed, report),
                           *r.measurement);
+}
+
+// K: a number > 1, or "inf" for primary steps only.
+double alternation(SettingsReader& s, double fallback) {
+  const std::string text = s.text("alternation", "");
+  if (text.empty()) return fallback;
+  if (text == "inf") return std::numeric_limits<double>::infinity();
+  try {
+    size_t used = 0;
+    const double k = std::stod(text, &used);
+    if (used == text.size() && k > 1 && std::isfinite(k)) return k;
+  } catch (const std::exception&) {
+  }
+  throw SettingError("tpdm: alternation: expected a number > 1 or inf, found '" + text + "'");
+}
+
+Volume tpdm(const ReconstructionRequest& r, SamplerReport* report) {
+  SettingsReader s("tpdm", r.settings);
+  const Measurement& m = *r.measurement;
+  TpdmConfig config = tpdm_defaults(m.modality, m.modality == Modality::kZsr ? slice_factor(m) : 1);
+  config.steps = s.positive_integer("steps", config.steps);
+  if (config.steps < 2) throw SettingError("tpdm: steps: expected at least 2");
+  config.alternation = alternation(s, config.alternation);
+  config.dps_weight = s.non_negative_number("dps-weight", config.dps_weight);
+  const ProblemSettings settings = problem_settings(r, s, "tpdm");
+  s.finish();
+  const DiffusionProblem problem = diffusion_problem(r, settings);
+  return diffusion_output(
+      problem, tpdm_reconstruction(problem, *r.prior, *r.auxiliary_prior, config, r.device, r.seed, report), m);
+}
+
+Volume zsr_interpolate(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("interpolate", r.settings);
+  const auto kind = parsed("interpolate", "kind", s.text("kind", "cubic"), parse_z_interpolation);
+  s.finish();
+  return z_interpolation_reconstruction(*r.measurement, kind, r.device);
 }
 
 Volume mri_zero_filled(const ReconstructionRequest& r, SamplerReport*) {
@@ -141,26 +185,34 @@ Volume mri_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
 
 const std::vector<ReconstructionMethod>& reconstruction_methods() {
   static const std::vector<ReconstructionMethod> kMethods = {
-      {"fbp", Modality::kCt, false, "filtered back projection [filter]", ct_fbp},
-      {"cgls", Modality::kCt, false, "least squares by CGLS, early stopped [iterations]", ct_cgls},
-      {"admm-tv", Modality::kCt, false, "ADMM with anisotropic TV [lambda rho iterations cg-iterations tv]",
+      {"fbp", Modality::kCt, false, false, "filtered back projection [filter]", ct_fbp},
+      {"cgls", Modality::kCt, false, false, "least squares by CGLS, early stopped [iterations]", ct_cgls},
+      {"admm-tv", Modality::kCt, false, false, "ADMM with anisotropic TV [lambda rho iterations cg-iterations tv]",
        ct_admm_tv},
-      {"dds", Modality::kCt, true,
+      {"dds", Modality::kCt, true, false,
        "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale]", dds},
-      {"diffusion-mbir", Modality::kCt, true,
+      {"diffusion-mbir", Modality::kCt, true, false,
        "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale]", diffusion_mbir},
-      {"zero-filled", Modality::kMri, false, "adjoint of the sampling [coil-combination coil-maps]", mri_zero_filled},
-      {"cg-sense", Modality::kMri, false, "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]",
+      {"zero-filled", Modality::kMri, false, false, "adjoint of the sampling [coil-combination coil-maps]", mri_zero_filled},
+      {"cg-sense", Modality::kMri, false, false, "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]",
        mri_cg_sense},
-      {"admm-tv", Modality::kMri, false, "ADMM with TV [lambda rho iterations cg-iterations tv coil-maps]",
+      {"admm-tv", Modality::kMri, false, false, "ADMM with TV [lambda rho iterations cg-iterations tv coil-maps]",
        mri_admm_tv},
-      {"dds", Modality::kMri, true,
+      {"dds", Modality::kMri, true, false,
        "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale "
        "coil-maps]",
        dds},
-      {"diffusion-mbir", Modality::kMri, true,
+      {"diffusion-mbir", Modality::kMri, true, false,
        "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale coil-maps]",
        diffusion_mbir},
+      {"tpdm", Modality::kCt, true, true,
+       "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale]", tpdm},
+      {"tpdm", Modality::kMri, true, true,
+       "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale coil-maps]", tpdm},
+      {"interpolate", Modality::kZsr, false, false, "interpolation along z between thick slices [kind]",
+       zsr_interpolate},
+      {"tpdm", Modality::kZsr, true, true,
+       "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale]", tpdm},
   };
   return kMethods;
 }
@@ -176,7 +228,7 @@ const ReconstructionMethod& find_reconstruction_method(const std::string& name, 
 }
 
 const char* default_reconstruction_method(Modality modality) {
-  return modality == Modality::kCt ? "fbp" : "zero-filled";
+  return modality == Modality::kCt ? "fbp" : modality == Modality::kMri ? "zero-filled" : "interpolate";
 }
 
 Volume reconstruct(const ReconstructionRequest& request, const std::string& name, SamplerReport* report) {
@@ -184,6 +236,8 @@ Volume reconstruct(const ReconstructionRequest& request, const std::string& name
   const ReconstructionMethod& method = find_reconstruction_method(name, request.measurement->modality);
   if (method.needs_prior && !request.prior)
     throw SettingError(std::string(method.name) + " needs a prior (--prior MODEL.h5)");
+  if (method.needs_auxiliary_prior && !request.auxiliary_prior)
+    throw SettingError(std::string(method.name) + " needs an auxiliary prior (--aux-prior MODEL.h5)");
   return method.run(request, report);
 }
 

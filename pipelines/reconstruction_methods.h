@@ -24,6 +24,7 @@ struct ReconstructionRequest {
   torch::Device device = torch::kCPU;
   uint64_t seed = 0;
   std::shared_ptr<const SlicePrior> prior;
+  std::shared_ptr<const SlicePrior> auxiliary_prior;  // TPDM's prior on the perpendicular plane
 };
 
 // A registered method: the command line, the batch runner and the ITK filter find methods here by name.
@@ -31,6 +32,7 @@ struct ReconstructionMethod {
   const char* name;
   Modality modality;
   bool needs_prior;
+  bool needs_auxiliary_prior;
   const char* summary;  // one line, with its settings
   // The volume (float32, on the request's device, the measurement's geometry); fills `report` (may be
   // null) for diffusion methods. Throws SettingError for bad settings, InvalidArgument for bad data.
@@ -42,7 +44,7 @@ const std::vector<ReconstructionMethod>& reconstruction_methods();
 // The method `name` for `modality`; throws SettingError listing the modality's methods otherwise.
 const ReconstructionMethod& find_reconstruction_method(const std::string& name, Modality modality);
 
-// fbp (CT) or zero-filled (MRI).
+// fbp (CT), zero-filled (MRI) or interpolate (z-SR).
 const char* default_reconstruction_method(Modality modality);
 
 // Runs `method` on the request (checks that a prior is given when the method needs one).

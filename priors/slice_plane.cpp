@@ -37,6 +37,11 @@ torch::Tensor to_slices(const torch::Tensor& volume, SlicePlane plane) {
   return volume;
 }
 
+int64_t slice_count(at::IntArrayRef shape, SlicePlane plane) {
+  if (shape.size() != 3) throw ShapeMismatch("slice_count: expected a volume shape [Z, Y, X]");
+  return shape[plane == SlicePlane::kAxial ? 0 : plane == SlicePlane::kCoronal ? 1 : 2];
+}
+
 torch::Tensor from_slices(const torch::Tensor& slices, SlicePlane plane) {
   if (slices.dim() != 3) throw ShapeMismatch("from_slices: expected slices [N, H, W]");
   switch (plane) {

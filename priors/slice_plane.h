@@ -21,6 +21,9 @@ SlicePlane parse_slice_plane(const std::string& name);
 torch::Tensor to_slices(const torch::Tensor& volume, SlicePlane plane);
 torch::Tensor from_slices(const torch::Tensor& slices, SlicePlane plane);
 
+// The number of slices along `plane` of a volume of shape [Z, Y, X]: Z, Y or X.
+int64_t slice_count(at::IntArrayRef volume_shape, SlicePlane plane);
+
 // Centred zero padding or cropping of the last two dimensions to [height, width]; the inverse of a
 // fit_to_size is fit_to_size back to the original size.
 torch::Tensor fit_to_size(const torch::Tensor& images, int64_t height, int64_t width);

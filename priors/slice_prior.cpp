@@ -1,6 +1,8 @@
 #include "priors/slice_prior.h"
 
 #include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/autograd.h>
+#include <ATen/core/grad_mode.h>
 
 #include <algorithm>
 #include <utility>
@@ -35,11 +37,14 @@ int64_t SlicePrior::batch_size(int64_t height, int64_t width) const {
   return options_.max_batch > 0 ? std::min(batch, options_.max_batch) : batch;
 }
 
+std::pair<int64_t, int64_t> SlicePrior::padded_size(int64_t h, int64_t w) const {
+  const int64_t multiple = denoiser_->size_multiple();
+  return {round_up(std::max(h, options_.image_size), multiple), round_up(std::max(w, options_.image_size), multiple)};
+}
+
 torch::Tensor SlicePrior::denoise_slices(const torch::Tensor& slices, double sigma) const {
-  // slices [N, C, H, W] → padded to the model's size, denoised batch by batch, cropped back.
-  const int64_t h = slices.size(2), w = slices.size(3), multiple = denoiser_->size_multiple();
-  const int64_t ph = round_up(std::max(h, options_.image_size), multiple);
-  const int64_t pw = round_up(std::max(w, options_.image_size), multiple);
+  const int64_t h = slices.size(2), w = slices.size(3);
+  const auto [ph, pw] = padded_size(h, w);
   const auto padded = fit_to_size(slices, ph, pw);
   const int64_t batch = batch_size(ph, pw);
   std::vector<torch::Tensor> parts;
@@ -50,30 +55,62 @@ torch::Tensor SlicePrior::denoise_slices(const torch::Tensor& slices, double sig
   return fit_to_size(torch::cat(parts), h, w);
 }
 
-torch::Tensor SlicePrior::denoise(const torch::Tensor& volume, double sigma) const {
+void SlicePrior::check_channels(const torch::Tensor& volume) const {
   if (volume.dim() != 3) throw ShapeMismatch("SlicePrior: expected a volume [Z, Y, X]");
   const bool complex = volume.is_complex();
   if (denoiser_->channels() != (complex ? 2 : 1))
     throw ShapeMismatch(std::string("SlicePrior: a ") + (complex ? "complex" : "real") + " volume needs a " +
                         (complex ? "2" : "1") + "-channel model, this one has " + std::to_string(denoiser_->channels()));
-  const bool grad = volume.requires_grad();
+}
+
+double SlicePrior::normalising_scale(const torch::Tensor& volume) const {
+  if (options_.normalize_percentile <= 0) return 1;
+  const double scale = percentile(volume.is_complex() ? volume.detach().abs() : volume.detach(), options_.normalize_percentile);
+  if (!(scale > 0)) throw InvalidArgument("SlicePrior: the volume's normalising percentile is not positive");
+  return scale;
+}
+
+torch::Tensor SlicePrior::denoise_images(const torch::Tensor& images, double sigma, double scale) const {
+  const bool complex = images.is_complex();
+  const auto scaled = images / scale;
+  const auto channels = complex ? torch::view_as_real(scaled.contiguous()).permute({0, 3, 1, 2}) : scaled.unsqueeze(1);
+  const auto denoised = denoise_slices(channels.to(torch::kFloat), sigma / scale);
+  const auto back = complex ? torch::view_as_complex(denoised.permute({0, 2, 3, 1}).contiguous()) : denoised.squeeze(1);
+  return back * scale;
+}
+
+torch::Tensor SlicePrior::denoise(const torch::Tensor& volume, double sigma) const {
+  check_channels(volume);
   auto run = [&] {
-    double scale = 1;
-    if (options_.normalize_percentile > 0) {
-      scale = percentile(complex ? volume.detach().abs() : volume.detach(), options_.normalize_percentile);
-      if (!(scale > 0)) throw InvalidArgument("SlicePrior: the volume's normalising percentile is not positive");
-    }
-    const auto slices = to_slices(volume / scale, options_.plane);
-    const auto images = complex ? torch::view_as_real(slices.contiguous()).permute({0, 3, 1, 2})
-                                : slices.unsqueeze(1);
-    const auto denoised = denoise_slices(images.to(torch::kFloat), sigma / scale);
-    const auto back = complex ? torch::view_as_complex(denoised.permute({0, 2, 3, 1}).contiguous())
-                              : denoised.squeeze(1);
-    return (from_slices(back, options_.plane) * scale).to(volume.scalar_type()).contiguous();
+    const auto images = denoise_images(to_slices(volume, options_.plane), sigma, normalising_scale(volume));
+    return from_slices(images, options_.plane).to(volume.scalar_type()).contiguous();
   };
-  if (grad) return run();
+  if (volume.requires_grad()) return run();
   c10::InferenceMode inference;
   return run();
+}
+
+torch::Tensor SlicePrior::denoise_vjp(const torch::Tensor& volume, double sigma, const torch::Tensor& cotangent) const {
+  check_channels(volume);
+  if (cotangent.sizes() != volume.sizes())
+    throw ShapeMismatch("SlicePrior: the cotangent must have the volume's shape");
+  const double scale = normalising_scale(volume);
+  // Tensors made under InferenceMode cannot enter autograd: leave it and work on copies.
+  c10::InferenceMode leave_inference(false);
+  at::AutoGradMode grad_on(true);
+  const auto slices = to_slices(volume.detach(), options_.plane);
+  const auto cotangents = to_slices(cotangent.detach(), options_.plane);
+  const auto [ph, pw] = padded_size(slices.size(1), slices.size(2));
+  const int64_t batch = std::max<int64_t>(1, batch_size(ph, pw) / 3);
+  std::vector<torch::Tensor> parts;
+  for (int64_t start = 0; start < slices.size(0); start += batch) {
+    const int64_t count = std::min(batch, slices.size(0) - start);
+    const auto images = slices.narrow(0, start, count).clone().requires_grad_(true);
+    const auto denoised = denoise_images(images, sigma, scale);
+    const auto v = cotangents.narrow(0, start, count).to(denoised.scalar_type());
+    parts.push_back(torch::autograd::grad({denoised}, {images}, {v})[0].detach());
+  }
+  return from_slices(torch::cat(parts), options_.plane).to(volume.scalar_type()).contiguous();
 }
 
 }  // namespace diffrecon

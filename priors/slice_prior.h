@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "priors/denoiser.h"
 #include "priors/slice_plane.h"
@@ -32,6 +33,12 @@ class SlicePrior {
   // is differentiable in x, e.g. for DPS).
   torch::Tensor denoise(const torch::Tensor& volume, double sigma) const;
 
+  // Jᵀ v, J the Jacobian of x ↦ denoise(x, σ) at `volume` (the normalising percentile, if any, held
+  // fixed): the vector-Jacobian product that DPS needs, evaluated a slice batch at a time (a third of
+  // the inference batch: autograd keeps the activations) so memory stays bounded for any volume.
+  // `cotangent` of the volume's shape; works under c10::InferenceMode too.
+  torch::Tensor denoise_vjp(const torch::Tensor& volume, double sigma, const torch::Tensor& cotangent) const;
+
   // Slices per network call for images of height × width.
   int64_t batch_size(int64_t height, int64_t width) const;
 
@@ -39,7 +46,15 @@ class SlicePrior {
   const SlicePriorOptions& options() const { return options_; }
 
  private:
+  void check_channels(const torch::Tensor& volume) const;
+  // The normalising divisor of `volume` (1 without normalize_percentile).
+  double normalising_scale(const torch::Tensor& volume) const;
+  // D of images [N, H, W] (real or complex) in volume units: `scale` · network(images / scale).
+  torch::Tensor denoise_images(const torch::Tensor& images, double sigma, double scale) const;
+  // The network on channel images [N, C, H, W]: padded to the model's size, batch by batch, cropped back.
   torch::Tensor denoise_slices(const torch::Tensor& slices, double sigma) const;
+  // The padded size of an h × w image.
+  std::pair<int64_t, int64_t> padded_size(int64_t height, int64_t width) const;
 
   std::shared_ptr<const Denoiser> denoiser_;
   SlicePriorOptions options_;

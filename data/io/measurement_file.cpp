@@ -49,10 +49,10 @@ Measurement read_file(Reader& r) {
     r.fail("/format_version", "expected 1 to " + std::to_string(kMeasurementFormatVersion) + ", found " +
                                   std::to_string(version));
   const std::string modality = r.read_string(root, "/modality", "modality");
-  if (modality != "ct" && modality != "mri")
-    r.fail("/modality", "expected \"ct\" or \"mri\", found \"" + modality.substr(0, 80) + "\"");
+  if (modality != "ct" && modality != "mri" && modality != "zsr")
+    r.fail("/modality", "expected \"ct\", \"mri\" or \"zsr\", found \"" + modality.substr(0, 80) + "\"");
   m.modality = parse_modality(modality);
-  const bool ct = m.modality == Modality::kCt;
+  const bool ct = m.modality == Modality::kCt, zsr = m.modality == Modality::kZsr;
 
   {
     h5::Handle g = r.open_object("/geometry", "geometry", H5I_GROUP);
@@ -80,10 +80,12 @@ Measurement read_file(Reader& r) {
     p.seed = r.read_unsigned(g.get(), "/provenance/seed", "seed");
   }
 
-  const Dataset data = ct ? r.inspect(root, "/data", "data", {Element::kFloat32}, {3},
-                                      "float32 [Z, views, detectors] (a CT sinogram)")
-                          : r.inspect(root, "/data", "data", {Element::kComplex64}, {4},
-                                      "complex64 [coils, Z, Y, X] (MRI k-space)");
+  const Dataset data = ct    ? r.inspect(root, "/data", "data", {Element::kFloat32}, {3},
+                                         "float32 [Z, views, detectors] (a CT sinogram)")
+                       : zsr ? r.inspect(root, "/data", "data", {Element::kFloat32}, {3},
+                                         "float32 [Zt, Y, X] (thick-slice images)")
+                             : r.inspect(root, "/data", "data", {Element::kComplex64}, {4},
+                                         "complex64 [coils, Z, Y, X] (MRI k-space)");
   std::vector<std::pair<std::string, Dataset>> arrays;
   {
     h5::Handle g = r.open_object("/forward_model", "forward_model", H5I_GROUP);
@@ -92,6 +94,8 @@ Measurement read_file(Reader& r) {
       if (ct && name == "angles") {
         arrays.emplace_back(
             name, r.inspect(g.get(), field, name, {Element::kFloat64}, {1}, "float64 [views] (radians)"));
+      } else if (zsr) {
+        r.fail(field, "unknown z-SR array (expected none)");
       } else if (!ct && name == "mask") {
         arrays.emplace_back(name,
                             r.inspect(g.get(), field, name, {Element::kUint8, Element::kFloat32}, {2, 3},

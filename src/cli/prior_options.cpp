@@ -46,10 +46,10 @@ void add_prior_options(po::options_description& options, bool required) {
       ("memory-budget", po::value<double>()->default_value(2048)->value_name("MB"), "working memory of one network call");
 }
 
-LoadedPrior load_prior(const Context& context) {
+LoadedPrior load_prior(const Context& context, const std::string& default_file, const std::string& option) {
   LoadedPrior prior;
-  const std::string path = context.options.count("prior") ? context.options["prior"].as<std::string>()
-                                                          : shipped_prior_path(kDefaultPriorFile);
+  const std::string path = context.options.count(option) ? context.options[option].as<std::string>()
+                                                         : shipped_prior_path(default_file);
   if (is_torchscript_file(path)) {
     auto module = std::make_shared<TorchScriptDenoiser>(path);
     const TorchScriptSidecar& sidecar = module->sidecar();
@@ -70,13 +70,14 @@ LoadedPrior load_prior(const Context& context) {
   return prior;
 }
 
-SlicePrior make_slice_prior(const Context& context, const LoadedPrior& prior, bool normalize) {
+SlicePrior make_slice_prior(const Context& context, const LoadedPrior& prior, bool normalize,
+                            const std::string& plane_option) {
   const auto& vm = context.options;
   SlicePriorOptions options;
   try {
-    options.plane = vm.count("plane") ? parse_slice_plane(vm["plane"].as<std::string>()) : prior.model.plane;
+    options.plane = vm.count(plane_option) ? parse_slice_plane(vm[plane_option].as<std::string>()) : prior.model.plane;
   } catch (const InvalidArgument& e) {
-    throw UsageError(std::string("--plane: ") + e.what());
+    throw UsageError("--" + plane_option + ": " + e.what());
   }
   options.image_size = prior.model.image_size;
   options.max_batch = vm["max-batch"].as<int64_t>();

@@ -9,8 +9,9 @@
 
 namespace diffrecon::cli {
 
-// The shipped prior used when a command's --prior is optional and absent.
+// The shipped priors used when a command's --prior (or reconstruct's --aux-prior) is optional and absent.
 inline constexpr const char* kDefaultPriorFile = "colin27_axial.h5";
+inline constexpr const char* kShippedCoronalPriorFile = "colin27_coronal.h5";
 
 // The path of a shipped model file: the first folder of $DIFFRECON_MODELS, the installed models folder
 // (share/diffrecon/models) and the source tree's models/ that holds it. Throws UsageError when none does.
@@ -24,12 +25,15 @@ struct LoadedPrior {
   std::shared_ptr<Denoiser> denoiser;  // on the context's device, evaluation mode
 };
 
-// Reads --prior (or the shipped default when --prior is optional and absent) onto the context's device: a diffrecon prior model file, or a TorchScript module with
-// its sidecar MODULE.ini (priors/torchscript_denoiser.h).
-LoadedPrior load_prior(const Context& context);
+// Reads the option `option` (default --prior; or the shipped `default_file` when the option is optional
+// and absent) onto the context's device: a diffrecon prior model file, or a TorchScript module with its
+// sidecar MODULE.ini (priors/torchscript_denoiser.h).
+LoadedPrior load_prior(const Context& context, const std::string& default_file = kDefaultPriorFile,
+                       const std::string& option = "prior");
 
-// The slice adaptor from --plane (default: the model's), --max-batch and --memory-budget;
-// `normalize` applies the model's intensity normalisation.
-SlicePrior make_slice_prior(const Context& context, const LoadedPrior& prior, bool normalize);
+// The slice adaptor from `plane_option` (default --plane; absent: the model's plane), --max-batch and
+// --memory-budget; `normalize` applies the model's intensity normalisation.
+SlicePrior make_slice_prior(const Context& context, const LoadedPrior& prior, bool normalize,
+                            const std::string& plane_option = "plane");
 
 }  // namespace diffrecon::cli

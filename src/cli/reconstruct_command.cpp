@@ -14,6 +14,7 @@
 #include "pipelines/dds_reconstruction.h"
 #include "pipelines/diffusion_mbir.h"
 #include "pipelines/mri/classical_mri.h"
+#include "pipelines/tpdm.h"
 #include "pipelines/reconstruction_methods.h"
 
 namespace diffrecon::cli {
@@ -23,7 +24,7 @@ namespace {
 // only when given, so that every method sees exactly what the user asked of it.
 const char* const kSettingOptions[] = {"filter", "iterations", "cg-iterations", "lambda", "rho", "tv",
                                        "coil-combination", "coil-maps", "steps", "eta", "consistency",
-                                       "gamma", "intensity-scale"};
+                                       "gamma", "intensity-scale", "alternation", "dps-weight", "kind"};
 
 // Our measurement files, fastMRI HDF5 or ISMRMRD raw data, told apart by their content.
 Measurement load_measurement(const std::string& path) {
@@ -55,6 +56,7 @@ void add_reconstruct_options(po::options_description& options) {
   const CglsConfig cgls;
   const DdsConfig dds = dds_defaults(Modality::kCt), dds_mri = dds_defaults(Modality::kMri);
   const DiffusionMbirConfig mbir = diffusion_mbir_defaults(Modality::kCt);
+  const TpdmConfig tpdm_ct = tpdm_defaults(Modality::kCt), tpdm_mri = tpdm_defaults(Modality::kMri);
   const auto number = [](double v) {
     std::ostringstream out;
     out << v;
@@ -69,7 +71,8 @@ void add_reconstruct_options(po::options_description& options) {
       ("method", po::value<std::string>()->value_name("M"),
        "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv; MRI: "
        "zero-filled (the default), cg-sense, admm-tv; both, with a diffusion prior: dds (decomposed diffusion "
-       "sampler, fast) or diffusion-mbir (predictor-corrector with TV along z, slow)")
+       "sampler, fast), diffusion-mbir (predictor-corrector with TV along z, slow) or tpdm (two perpendicular "
+       "priors, slow); z-SR (thick slices): interpolate (the default) or tpdm")
       ("coil-combination", po::value<std::string>()->value_name("C"),
        "MRI zero-filled: sense (with the coil maps, the default) or rss (root sum of squares)")
       ("coil-maps", po::value<std::string>()->value_name("S"),
@@ -96,7 +99,8 @@ void add_reconstruct_options(po::options_description& options) {
        "admm-tv: xyz (anisotropic 3D TV, the CT default), xy (in-plane, the MRI default) or z (along z only)")
       ("steps", po::value<std::string>()->value_name("N"),
        ("dds: sampling steps (default " + std::to_string(dds.steps) + "); diffusion-mbir: noise levels (default " +
-        std::to_string(mbir.steps) + "; fewer is faster and worse)").c_str())
+        std::to_string(mbir.steps) + "; fewer is faster and worse); tpdm: noise levels (default " +
+        std::to_string(tpdm_ct.steps) + ")").c_str())
       ("eta", po::value<std::string>()->value_name("E"), "dds: stochasticity of the DDIM step in [0, 1] (default 0.85)")
       ("consistency", po::value<std::string>()->value_name("C"),
        "dds: admm-tv-z (one ADMM-TV-z iteration per step, the CT default), cg (CG on the normal equations, the "
@@ -105,8 +109,21 @@ void add_reconstruct_options(po::options_description& options) {
       ("gamma", po::value<std::string>()->value_name("G"),
        ("dds cg-regularized: data weight in the official units (default " + number(dds.gamma) + ")").c_str())
       ("intensity-scale", po::value<std::string>()->value_name("MU"),
-       "dds, diffusion-mbir: the value the prior's intensity 1 stands for (CT: attenuation in 1/mm; default: the "
-       "99.9th percentile of the FBP or zero-filled image)");
+       "dds, diffusion-mbir, tpdm: the value the prior's intensity 1 stands for (CT: attenuation in 1/mm; default: "
+       "the 99.9th percentile of the FBP, zero-filled or thick-slice image)")
+      ("alternation", po::value<std::string>()->value_name("K"),
+       ("tpdm: K - 1 primary steps then one auxiliary (integer K), an auxiliary step with probability 1/K (other "
+        "K > 1), or inf (primary only); default CT " + number(tpdm_ct.alternation) + ", MRI and z-SR " +
+        number(tpdm_mri.alternation)).c_str())
+      ("dps-weight", po::value<std::string>()->value_name("W"),
+       ("tpdm: weight of the DPS data step in the official units (default CT " + number(tpdm_ct.dps_weight) +
+        ", MRI " + number(tpdm_mri.dps_weight) + ", z-SR f - 1)").c_str())
+      ("aux-prior", po::value<std::string>()->value_name("MODEL.h5"),
+       "tpdm: the prior on the perpendicular plane, without data consistency (default: the shipped Colin27 "
+       "coronal prior; for z-SR the axial one, the coronal being primary)")
+      ("aux-plane", po::value<std::string>()->value_name("P"), "tpdm: plane of the auxiliary prior (default: the model's)")
+      ("kind", po::value<std::string>()->value_name("K"),
+       "z-SR interpolate: cubic (Catmull-Rom, the default), linear or nearest (repeats each thick slice)");
   add_prior_options(options, /*required=*/false);
 }
 
@@ -124,9 +141,16 @@ int run_reconstruct(const Context& context) {
   for (const char* name : kSettingOptions)
     if (vm.count(name)) request.settings[name] = vm[name].as<std::string>();
   try {
-    if (find_reconstruction_method(method, m.modality).needs_prior) {
-      request.prior = std::make_shared<SlicePrior>(make_slice_prior(context, load_prior(context), false));
-    }
+    const ReconstructionMethod& found = find_reconstruction_method(method, m.modality);
+    // z-SR: the coronal prior sees z and takes the data, as in the official z-SR.
+    const bool zsr = m.modality == Modality::kZsr;
+    if (found.needs_prior)
+      request.prior = std::make_shared<SlicePrior>(make_slice_prior(
+          context, load_prior(context, zsr ? kShippedCoronalPriorFile : kDefaultPriorFile), false));
+    if (found.needs_auxiliary_prior)
+      request.auxiliary_prior = std::make_shared<SlicePrior>(make_slice_prior(
+          context, load_prior(context, zsr ? kDefaultPriorFile : kShippedCoronalPriorFile, "aux-prior"), false,
+          "aux-plane"));
   } catch (const SettingError& e) {
     throw UsageError(e.what());
   }

@@ -8,6 +8,7 @@
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
 #include "pipelines/mri/simulate_mri.h"
+#include "pipelines/zsr/zsr_problem.h"
 
 namespace diffrecon::cli {
 namespace {
@@ -88,7 +89,8 @@ void record_provenance(Measurement& m, const Context& context) {
 
 void add_simulate_options(po::options_description& options) {
   options.add_options()
-      ("modality", po::value<std::string>()->required()->value_name("MOD"), "ct or mri")
+      ("modality", po::value<std::string>()->required()->value_name("MOD"),
+       "ct, mri or zsr (MR z-super-resolution: thick slices, each the mean of --factor thin ones)")
       ("input", po::value<std::string>()->required()->value_name("VOLUME"),
        "the object (CT: attenuation in 1/mm, see --scale); NIfTI, MetaImage, NRRD or a DICOM series")
       ("output", po::value<std::string>()->required()->value_name("MEAS.h5"), "measurement file to write")
@@ -113,6 +115,7 @@ void add_simulate_options(po::options_description& options) {
       ("acquisition", po::value<std::string>()->default_value("2d")->value_name("A"),
        "MRI: 2d (every axial slice; 1D masks pick ky lines, 2D masks (ky, kx) points) or 3d (masks pick (kz, ky))")
       ("vary-mask", po::bool_switch(), "MRI 2d: a different mask for every slice")
+      ("factor", po::value<int64_t>()->value_name("F"), "zsr: thin slices averaged into each thick slice (required)")
       ("scale", po::value<double>()->default_value(1.0)->value_name("F"),
        "multiply the volume by F first (e.g. to turn image intensities into attenuation in 1/mm)");
 }
@@ -120,10 +123,34 @@ void add_simulate_options(po::options_description& options) {
 int run_simulate(const Context& context) {
   const auto& vm = context.options;
   const std::string modality = vm["modality"].as<std::string>();
-  if (modality != "ct" && modality != "mri") throw UsageError("unknown modality '" + modality + "' (expected ct or mri)");
+  if (modality != "ct" && modality != "mri" && modality != "zsr")
+    throw UsageError("unknown modality '" + modality + "' (expected ct, mri or zsr)");
   const double scale = vm["scale"].as<double>();
   if (!std::isfinite(scale)) throw UsageError("--scale must be finite");
   const std::string input = vm["input"].as<std::string>(), output = vm["output"].as<std::string>();
+  if (modality != "zsr" && vm.count("factor")) throw UsageError("--factor applies to zsr only");
+  if (modality == "zsr") {
+    for (const char* other : {"views", "limited-angle", "detector-count", "detector-spacing", "photons"})
+      if (vm.count(other)) throw UsageError(std::string("--") + other + " applies to CT only");
+    if (vm["vary-mask"].as<bool>()) throw UsageError("--vary-mask applies to MRI only");
+    if (!vm.count("factor")) throw UsageError("zsr needs --factor F (thin slices per thick slice)");
+    const NoiseModel noise = noise_model(vm);
+    const Volume read = read_volume(input);
+    if (read.data().is_complex()) throw InvalidArgument(input + ": z-SR simulates magnitude images, got a complex volume");
+    const Volume volume(read.data() * scale, read.geometry());
+    Measurement m;
+    try {
+      m = simulate_zsr(volume.to(context.device), vm["factor"].as<int64_t>(), noise, context.seed);
+    } catch (const InvalidArgument& e) {
+      throw UsageError(std::string("--factor: ") + e.what());
+    }
+    record_provenance(m, context);
+    write_measurement(m, output);
+    context.out << "wrote " << output << ": " << m.data.size(0) << " thick slices of " << m.data.size(1) << " x "
+                << m.data.size(2) << ", each the mean of " << vm["factor"].as<int64_t>() << " of the "
+                << volume.nz() << " thin slices, noise " << noise.kind << "\n";
+    return 0;
+  }
   if (modality == "mri") {
     const MriScan scan = mri_scan(vm);
     const NoiseModel noise = noise_model(vm);

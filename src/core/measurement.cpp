@@ -166,6 +166,28 @@ void validate_mri(const Checker& check, const Measurement& m) {
   check.all_finite("/data", m.data);
 }
 
+void validate_zsr(const Checker& check, const Measurement& m) {
+  check.tensor("/data", m.data, torch::kFloat, 3);
+  for (const auto& [name, array] : m.arrays)
+    check.fail("/forward_model/" + name, "unknown z-SR array (expected none)");
+  const auto factor = m.parameters.find("slice_factor");
+  if (factor == m.parameters.end())
+    check.fail("/forward_model/slice_factor", "expected an integer ≥ 1 (thin slices per thick slice), got none");
+  const double f = factor->second;
+  if (!(f >= 1 && f <= static_cast<double>(m.volume_size[2]) && f == std::floor(f)))
+    check.fail("/forward_model/slice_factor",
+               "expected an integer in [1, volume_size z = " + std::to_string(m.volume_size[2]) + "], got " +
+                   std::to_string(f));
+  const int64_t thick = (m.volume_size[2] + static_cast<int64_t>(f) - 1) / static_cast<int64_t>(f);
+  const std::vector<int64_t> expected{thick, m.volume_size[1], m.volume_size[0]};
+  if (m.data.sizes() != torch::IntArrayRef(expected))
+    check.fail("/data", "expected [⌈Z/slice_factor⌉, Y, X] = " + shape_string(expected) +
+                            " for volume_size (" + std::to_string(m.volume_size[0]) + ", " +
+                            std::to_string(m.volume_size[1]) + ", " + std::to_string(m.volume_size[2]) +
+                            "), got shape " + shape_string(m.data.sizes()));
+  check.all_finite("/data", m.data);
+}
+
 }  // namespace
 
 const char* to_string(Modality modality) {
@@ -174,6 +196,8 @@ const char* to_string(Modality modality) {
       return "ct";
     case Modality::kMri:
       return "mri";
+    case Modality::kZsr:
+      return "zsr";
   }
   return "?";
 }
@@ -181,7 +205,8 @@ const char* to_string(Modality modality) {
 Modality parse_modality(const std::string& name) {
   if (name == "ct") return Modality::kCt;
   if (name == "mri") return Modality::kMri;
-  throw InvalidArgument("unknown modality '" + name + "' (expected ct or mri)");
+  if (name == "zsr") return Modality::kZsr;
+  throw InvalidArgument("unknown modality '" + name + "' (expected ct, mri or zsr)");
 }
 
 bool NoiseModel::operator==(const NoiseModel& other) const {
@@ -195,9 +220,9 @@ bool Provenance::operator==(const Provenance& other) const {
 
 void validate(const Measurement& m, const std::string& what) {
   const Checker check(what);
-  if (m.modality != Modality::kCt && m.modality != Modality::kMri)
+  if (m.modality != Modality::kCt && m.modality != Modality::kMri && m.modality != Modality::kZsr)
     check.fail("/modality",
-               "expected ct or mri, got enum value " + std::to_string(static_cast<int>(m.modality)));
+               "expected ct, mri or zsr, got enum value " + std::to_string(static_cast<int>(m.modality)));
   int64_t voxels = 1;
   for (int axis = 0; axis < 3; ++axis) {
     if (m.volume_size[axis] < 1 || m.volume_size[axis] > kMaxMeasurementElements)
@@ -235,10 +260,14 @@ void validate(const Measurement& m, const std::string& what) {
       check.fail(field, "expected text of at most " + std::to_string(kMaxMeasurementText) +
                             " bytes without NUL characters, got " + std::to_string(text->size()) + " bytes");
   validate_noise(check, m);
-  if (m.modality == Modality::kCt)
-    validate_ct(check, m);
-  else
-    validate_mri(check, m);
+  switch (m.modality) {
+    case Modality::kCt:
+      return validate_ct(check, m);
+    case Modality::kMri:
+      return validate_mri(check, m);
+    case Modality::kZsr:
+      return validate_zsr(check, m);
+  }
 }
 
 }  // namespace diffrecon

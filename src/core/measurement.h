@@ -11,9 +11,10 @@
 
 namespace diffrecon {
 
-enum class Modality { kCt, kMri };
+// kZsr: MR through-plane super-resolution (thick slices, each the mean of `slice_factor` thin ones).
+enum class Modality { kCt, kMri, kZsr };
 
-// "ct", "mri".
+// "ct", "mri", "zsr".
 const char* to_string(Modality modality);
 // Inverse of to_string; throws InvalidArgument for any other name.
 Modality parse_modality(const std::string& name);
@@ -53,6 +54,10 @@ struct Provenance {
 //   arrays          "mask": float32 or uint8, values 0 or 1, [Y, X] or [Z, Y, X], each size equal to the
 //                   data's or 1 (broadcast); "coil_maps" (optional): complex64 [coils, Z, Y, X]
 //   parameters      "acceleration" ≥ 1 (optional); others free-form
+// MR z-super-resolution (thick-slice acquisition, operators/slice_average.h):
+//   data            float32 [Zt, Y, X]  thick-slice images, Zt = ⌈Z / slice_factor⌉, (X, Y, Z) = volume_size
+//   arrays          none
+//   parameters      "slice_factor": an integer ≥ 1 (required), thin slices averaged into one thick slice
 // Parameter names are 1 to 64 letters, digits and '_'; parameters and array values are finite.
 struct Measurement {
   Modality modality = Modality::kCt;
@@ -72,7 +77,7 @@ constexpr size_t kMaxMeasurementText = 65536;
 
 // Throws InvalidArgument "<what>: <field>: <expected, found>" unless the measurement is consistent:
 // the shapes, dtypes and values listed above, volume_size in [1, kMaxMeasurementElements] voxels and
-// equal to the data's Z (CT) or (X, Y, Z) (MRI), a valid geometry, a noise model as in NoiseModel,
+// equal to the data's Z (CT), (X, Y, Z) (MRI) or (X, Y, ⌈Z/f⌉) (z-SR), a valid geometry, a noise model as in NoiseModel,
 // no array names other than those listed, and text fields of at most kMaxMeasurementText bytes
 // without NUL characters. Tensors may be on any device. Fields are named as in the
 // file (/data, /forward_model/angles, /geometry/volume_size, /noise/sigma, ...).

@@ -6,27 +6,19 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "priors/tiny_unet.h"
 #include "priors/gaussian_denoiser.h"
 #include "priors/noise_schedule.h"
 
 namespace diffrecon {
 namespace {
 
-UNetConfig tiny_config() {
-  UNetConfig c;
-  c.base_channels = 8;
-  c.channel_multipliers = {1, 2};
-  c.residual_blocks = 1;
-  c.attention_levels = {};
-  c.groups = 4;
-  c.embedding_channels = 16;
-  return c;
-}
+using testing::tiny_unet_config;
 
 TEST(EdmDenoiser, UntrainedNetworkGivesTheSkipConnection) {
   // F starts at 0, so D(x; σ) = c_skip x = σ_d² / (σ² + σ_d²) x.
   torch::manual_seed(0);
-  const EdmDenoiser denoiser(UNet(tiny_config()), 0.5);
+  const EdmDenoiser denoiser(UNet(tiny_unet_config()), 0.5);
   const auto x = torch::randn({2, 1, 8, 8});
   const auto sigma = torch::tensor({0.1f, 3.0f});
   const auto d = denoiser.denoise(x, sigma);
@@ -34,7 +26,7 @@ TEST(EdmDenoiser, UntrainedNetworkGivesTheSkipConnection) {
     const double s = sigma[i].item<double>(), c_skip = 0.25 / (s * s + 0.25);
     EXPECT_LT((d[i] - c_skip * x[i]).abs().max().item<double>(), 1e-6);
   }
-  EXPECT_THROW(EdmDenoiser(UNet(tiny_config()), 0.0), InvalidArgument);
+  EXPECT_THROW(EdmDenoiser(UNet(tiny_unet_config()), 0.0), InvalidArgument);
   EXPECT_THROW(denoiser.denoise(x, torch::tensor({0.1f})), ShapeMismatch);
 }
 
@@ -59,7 +51,7 @@ TEST(EdmLoss, WeightsTheUntrainedErrorToTheDataScale) {
   // With F = 0: D − x0 = (c_skip − 1) x0 + c_skip σ n and λ = (σ² + σ_d²)/(σ σ_d)², so for x0 = 0
   // the loss is E[λ c_skip² σ² n²] = E[σ_d² / (σ² + σ_d²)] < 1: finite and positive.
   torch::manual_seed(0);
-  const EdmDenoiser denoiser(UNet(tiny_config()), 0.5);
+  const EdmDenoiser denoiser(UNet(tiny_unet_config()), 0.5);
   at::Generator g = at::detail::createCPUGenerator(7);
   const double loss = edm_loss(denoiser, torch::zeros({64, 1, 8, 8}), g).item<double>();
   EXPECT_GT(loss, 0.3);

@@ -1,9 +1,12 @@
 #include "priors/slice_prior.h"
 
+#include <c10/core/InferenceMode.h>
 #include <gtest/gtest.h>
+#include <torch/csrc/autograd/autograd.h>
 
 #include "core/error.h"
 #include "priors/gaussian_denoiser.h"
+#include "priors/tiny_unet.h"
 
 namespace diffrecon {
 namespace {
@@ -95,6 +98,46 @@ TEST(SlicePrior, SizesBatchesToTheMemoryBudget) {
   EXPECT_EQ(large, std::max<int64_t>(1, small / 16));
   options.max_batch = 1;
   EXPECT_EQ(SlicePrior(std::make_shared<testing::GaussianDenoiser>(0.0, 1.0), options).batch_size(64, 64), 1);
+}
+
+}  // namespace
+}  // namespace diffrecon
+
+namespace diffrecon {
+namespace {
+
+// Jᵀv by autograd through the whole volume at once, the reference for the batched denoise_vjp.
+torch::Tensor whole_volume_vjp(const SlicePrior& prior, const torch::Tensor& x, double sigma, const torch::Tensor& v) {
+  const auto leaf = x.clone().requires_grad_(true);
+  const auto out = prior.denoise(leaf, sigma);
+  return torch::autograd::grad({out}, {leaf}, {v})[0];
+}
+
+TEST(SlicePriorVjp, EqualsAutogradThroughTheWholeVolumeBatchByBatch) {
+  torch::manual_seed(1);
+  SlicePriorOptions options;
+  options.image_size = 8;
+  options.max_batch = 2;  // VJP batches of one slice
+  for (const auto plane : {SlicePlane::kAxial, SlicePlane::kCoronal}) {
+    options.plane = plane;
+    const SlicePrior prior(testing::random_tiny_denoiser(), options);
+    const auto x = torch::randn({5, 8, 6}), v = torch::randn({5, 8, 6});
+    const auto expected = whole_volume_vjp(prior, x, 0.3, v);
+    EXPECT_TRUE(torch::allclose(prior.denoise_vjp(x, 0.3, v), expected, 1e-4, 1e-5)) << to_string(plane);
+    c10::InferenceMode inference;  // as the samplers call it
+    const auto inference_x = x.clone(), inference_v = v.clone();
+    EXPECT_TRUE(torch::allclose(prior.denoise_vjp(inference_x, 0.3, inference_v), expected, 1e-4, 1e-5));
+  }
+}
+
+TEST(SlicePriorVjp, HandlesComplexVolumesAndRejectsAWrongCotangent) {
+  torch::manual_seed(2);
+  SlicePriorOptions options;
+  options.image_size = 8;
+  const SlicePrior prior(testing::random_tiny_denoiser(2), options);
+  const auto x = torch::randn({3, 8, 8}, torch::kComplexFloat), v = torch::randn({3, 8, 8}, torch::kComplexFloat);
+  EXPECT_TRUE(torch::allclose(prior.denoise_vjp(x, 0.5, v), whole_volume_vjp(prior, x, 0.5, v), 1e-4, 1e-5));
+  EXPECT_THROW(prior.denoise_vjp(x, 0.5, v.narrow(0, 0, 2)), ShapeMismatch);
 }
 
 }  // namespace

@@ -3,21 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "priors/tiny_unet.h"
 #include "priors/training_data.h"
 
 namespace diffrecon {
 namespace {
 
-UNetConfig tiny_config() {
-  UNetConfig c;
-  c.base_channels = 8;
-  c.channel_multipliers = {1, 2};
-  c.residual_blocks = 1;
-  c.attention_levels = {};
-  c.groups = 4;
-  c.embedding_channels = 16;
-  return c;
-}
+using testing::tiny_unet_config;
 
 // Toy data: a bright disc of random radius and position on a dark background, 16 × 16.
 BatchSource discs(int64_t batch) {
@@ -26,7 +18,7 @@ BatchSource discs(int64_t batch) {
 
 TEST(Trainer, DenoisingScoreMatchingLossFallsOnToyData) {
   torch::manual_seed(0);
-  EdmDenoiser model(UNet(tiny_config()), 0.5);
+  EdmDenoiser model(UNet(tiny_unet_config()), 0.5);
   TrainingConfig config;
   config.learning_rate = 2e-3;
   config.warmup_steps = 10;
@@ -45,7 +37,7 @@ TEST(Trainer, DenoisingScoreMatchingLossFallsOnToyData) {
 TEST(Trainer, ResumingFromASnapshotContinuesBitForBit) {
   auto make = [] {
     torch::manual_seed(5);
-    return EdmDenoiser(UNet(tiny_config()), 0.5);
+    return EdmDenoiser(UNet(tiny_unet_config()), 0.5);
   };
   TrainingConfig config;
   config.seed = 11;
@@ -80,7 +72,7 @@ TEST(Trainer, ResumingFromASnapshotContinuesBitForBit) {
 }
 
 TEST(Trainer, RejectsAStateOfAnotherNetwork) {
-  EdmDenoiser model(UNet(tiny_config()), 0.5);
+  EdmDenoiser model(UNet(tiny_unet_config()), 0.5);
   Trainer trainer(model, {});
   TrainingState state = trainer.snapshot();
   state.first_moment.pop_back();
