@@ -134,6 +134,9 @@ Volume tpdm(const ReconstructionRequest& r, SamplerReport* report) {
   config.dps_weight = s.non_negative_number("dps-weight", config.dps_weight);
   const ProblemSettings settings = problem_settings(r, s, "tpdm");
   s.finish();
+  if (r.prior->options().plane == r.auxiliary_prior->options().plane)
+    throw SettingError(std::string("tpdm: both priors lie on the ") + to_string(r.prior->options().plane) +
+                       " plane; the auxiliary prior needs a perpendicular one (--aux-plane)");
   const DiffusionProblem problem = diffusion_problem(r, settings);
   return diffusion_output(
       problem, tpdm_reconstruction(problem, *r.prior, *r.auxiliary_prior, config, r.device, r.seed, report), m);

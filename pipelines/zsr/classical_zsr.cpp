@@ -45,7 +45,23 @@ torch::Tensor z_interpolation_weights(int64_t z, int64_t factor, ZInterpolation 
   for (int64_t k = 0; k < thick; ++k) centre[k] = k * factor + (std::min(factor, z - k * factor) - 1) / 2.0;
   auto w = torch::zeros({z, thick}, torch::kDouble);
   auto a = w.accessor<double, 2>();
-  const auto clamp = [&](int64_t k) { return std::clamp<int64_t>(k, 0, thick - 1); };
+  // Sample index i, with Keys' boundary samples outside [0, thick): y₋₁ = 3y₀ − 3y₁ + y₂ (and mirrored at
+  // the end), which keep the interpolation exact for quadratics; 2y₀ − y₁ with two samples only.
+  const auto add = [&](int64_t j, int64_t i, double weight) {
+    if (i >= 0 && i < thick) {
+      a[j][i] += weight;
+      return;
+    }
+    const int64_t edge = i < 0 ? 0 : thick - 1, inward = i < 0 ? 1 : -1;
+    if (thick >= 3) {
+      a[j][edge] += 3 * weight;
+      a[j][edge + inward] -= 3 * weight;
+      a[j][edge + 2 * inward] += weight;
+    } else {
+      a[j][edge] += 2 * weight;
+      a[j][edge + inward] -= weight;
+    }
+  };
   for (int64_t j = 0; j < z; ++j) {
     if (kind == ZInterpolation::kNearest || thick == 1) {
       a[j][std::min(j / factor, thick - 1)] = 1;
@@ -60,7 +76,7 @@ torch::Tensor z_interpolation_weights(int64_t z, int64_t factor, ZInterpolation 
       a[j][k + 1] += t;
     } else {
       const auto c = catmull_rom(t);
-      for (int64_t i = 0; i < 4; ++i) a[j][clamp(k - 1 + i)] += c[i];
+      for (int64_t i = 0; i < 4; ++i) add(j, k - 1 + i, c[i]);
     }
   }
   return w;

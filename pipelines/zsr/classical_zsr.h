@@ -15,7 +15,8 @@ namespace diffrecon {
 enum class ZInterpolation {
   kNearest,  // the thick slice that contains the thin one (A⁺ y: consistent with the data)
   kLinear,
-  kCubic,    // Catmull-Rom (Keys' cubic convolution, a = −1/2) in the thick-slice index
+  kCubic,    // Keys' cubic convolution (a = −1/2, Catmull-Rom) in the thick-slice index, with Keys'
+             // boundary samples
 };
 
 // "nearest", "linear", "cubic"; parse throws InvalidArgument for anything else.

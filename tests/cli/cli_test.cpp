@@ -427,6 +427,50 @@ TEST_F(Cli, DiffusionMethodsReconstructMriDeterministically) {
   }
 }
 
+TEST_F(Cli, ZsrSimulatesThickSlicesAndTpdmUsesTwoPlanes) {
+  ASSERT_EQ(invoke(with(tiny_training(path("p.h5"), 2), {"--phantom", "ellipses"})).code, 0);
+  const auto truth = write_phantom(path("v.nii.gz"), 16);
+  auto r = invoke({"simulate", "zsr", "--input", path("v.nii.gz"), "--output", path("z.h5"), "--factor", "4"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 thick slices"), std::string::npos) << r.out;
+  const Measurement m = read_measurement(path("z.h5"));
+  EXPECT_EQ(m.modality, Modality::kZsr);
+  r = invoke({"reconstruct", "--input", path("z.h5"), "--output", path("cubic.nii"), "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Volume cubic = read_volume(path("cubic.nii"));
+  EXPECT_EQ(cubic.geometry(), m.geometry);
+  EXPECT_GT(psnr(truth, cubic.data()), 14.0);
+  const auto tpdm = [&](const std::string& output, std::vector<std::string> extra) {
+    return invoke(with({"reconstruct", "--input", path("z.h5"), "--method", "tpdm", "--prior", path("p.h5"),
+                        "--plane", "coronal", "--aux-prior", path("p.h5"), "--steps", "3", "--seed", "2",
+                        "--output", path(output), "--progress", "none"},
+                       extra));
+  };
+  r = tpdm("t1.nii", {});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("6 NFE"), std::string::npos) << r.out;
+  ASSERT_EQ(tpdm("t2.nii", {"--quiet"}).code, 0);
+  EXPECT_TRUE(torch::equal(read_volume(path("t1.nii")).data(), read_volume(path("t2.nii")).data()));
+  EXPECT_EQ(read_volume(path("t1.nii")).geometry(), m.geometry);
+  // Both priors on one plane, K ≤ 1, a CT option: bad usage.
+  EXPECT_EQ(tpdm("t3.nii", {"--aux-plane", "coronal"}).code, 2);
+  EXPECT_EQ(tpdm("t3.nii", {"--alternation", "1"}).code, 2);
+  EXPECT_EQ(tpdm("t3.nii", {"--eta", "0.5"}).code, 2);
+  EXPECT_FALSE(fs::exists(path("t3.nii")));
+  EXPECT_EQ(invoke({"simulate", "zsr", "--input", path("v.nii.gz"), "--output", path("y.h5"), "--quiet"}).code, 2);
+  EXPECT_EQ(invoke({"simulate", "zsr", "--input", path("v.nii.gz"), "--output", path("y.h5"), "--factor", "0"}).code, 2);
+  EXPECT_EQ(invoke({"simulate", "ct", "--input", path("v.nii.gz"), "--output", path("y.h5"), "--views", "8",
+                    "--factor", "2"}).code, 2);
+  // CT: TPDM with the given alternation and weight.
+  ASSERT_EQ(invoke({"simulate", "ct", "--input", path("v.nii.gz"), "--output", path("c.h5"), "--views", "8",
+                    "--scale", "0.02", "--quiet"}).code, 0);
+  r = invoke({"reconstruct", "--input", path("c.h5"), "--method", "tpdm", "--prior", path("p.h5"), "--aux-prior",
+              path("p.h5"), "--aux-plane", "sagittal", "--steps", "4", "--alternation", "inf", "--dps-weight", "0.01",
+              "--output", path("ct.nii"), "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(read_volume(path("ct.nii")).geometry(), read_measurement(path("c.h5")).geometry);
+}
+
 TEST_F(Cli, TrainOnEllipsePhantoms) {
   const auto r = invoke(with(tiny_training(path("e.h5"), 2), {"--phantom", "ellipses"}));
   ASSERT_EQ(r.code, 0) << r.err;

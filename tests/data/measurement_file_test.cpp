@@ -401,6 +401,22 @@ TEST_F(MeasurementFile, RoundTripsMriBitExactly) {
   EXPECT_TRUE(torch::equal(read_measurement(path("mri.h5")).data, with_maps.data.conj().resolve_conj()));
 }
 
+TEST_F(MeasurementFile, RoundTripsZsrBitExactly) {
+  Measurement m;
+  m.modality = Modality::kZsr;
+  m.data = awkward_floats(3 * 5 * 6, 7).view({3, 5, 6});
+  m.parameters = {{"slice_factor", 4}};
+  m.volume_size = {6, 5, 10};  // ⌈10 / 4⌉ = 3 thick slices
+  m.geometry = oblique_geometry();
+  m.noise = {"gaussian", 0.02, 0};
+  m.provenance = {"0.1.0", "diffrecon simulate zsr --factor 4", "2026-11-30T03:00:00Z", 7};
+  write_measurement(m, path("zsr.h5"));
+  std::string difference;
+  EXPECT_TRUE(identical(m, read_measurement(path("zsr.h5")), &difference)) << difference;
+  m.parameters["slice_factor"] = 2;  // would need 5 thick slices
+  EXPECT_THROW(write_measurement(m, path("bad.h5")), InvalidArgument);
+}
+
 TEST_F(MeasurementFile, WritesAtomicallyAndReproducibly) {
   write_measurement(ct_measurement(), path("a.h5"));
   write_measurement(ct_measurement(), path("b.h5"));
@@ -742,6 +758,8 @@ TEST_F(MeasurementFile, RejectsNonFiniteAndOutOfRangeValues) {
         "\"pet\""},
        {"MRI file holding a sinogram", [](const std::string& f) { put_string(f, "/", "modality", "mri"); },
         "/data", "complex64"},
+       {"z-SR file holding a sinogram", [](const std::string& f) { put_string(f, "/", "modality", "zsr"); },
+        "/forward_model/angles", "unknown z-SR array"},
        {"unknown array",
         [](const std::string& f) {
           put_tensor(f, "/forward_model/weights", torch::ones({6}, torch::kDouble));
@@ -950,6 +968,7 @@ TEST(MeasurementValidate, AcceptsConsistentMeasurements) {
   broadcast.arrays["mask"] = torch::ones({1, 1, 6}, torch::kFloat);
   EXPECT_NO_THROW(validate(broadcast, "scan"));
   EXPECT_EQ(parse_modality("mri"), Modality::kMri);
+  EXPECT_EQ(parse_modality("zsr"), Modality::kZsr);
   EXPECT_STREQ(to_string(Modality::kCt), "ct");
   EXPECT_THROW(parse_modality("MRI"), InvalidArgument);
 }
