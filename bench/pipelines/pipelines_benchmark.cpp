@@ -1,13 +1,19 @@
-// The pipelines issue's table: every method on the held-out Colin27 slab (Debian's mricron-data), for
-// 8-view parallel-beam CT and ×8 2D Poisson-disc 8-coil MRI, as a Markdown table: PSNR and SSIM per
-// plane (and their mean over the planes), wall time, network time, time outside the network, NFE per
-// slice and the peak resident memory of the method.
+// The pipelines issues' table: every method on the held-out Colin27 slab (Debian's mricron-data), for
+// 8-view parallel-beam CT, ×8 2D Poisson-disc 8-coil MRI and ×4 MR z-super-resolution (thick slices),
+// as a Markdown table: PSNR and SSIM per plane (and their mean over the planes), wall time, network
+// time, time outside the network, NFE per slice and the peak resident memory of the method (for TPDM
+// including the DPS backward passes).
 //
-//   diffrecon_pipelines_benchmark ct|mri MODEL.h5 [--slices N] [--mbir-steps N ...] [--seed K]
+//   diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N]
+//       [--methods classical,dds,diffusion-mbir,tpdm] [--mbir-steps N ...] [--tpdm-steps N ...] [--seed K]
 //
-// --mbir-steps lists the DiffusionMBIR runs (default 100; the official 2000 takes hours on a CPU).
+// MODEL.h5 is the prior with data consistency (TPDM's primary); --aux-prior TPDM's auxiliary one.
+// --mbir-steps and --tpdm-steps list the runs (default 100 each; the official 2000 take hours on a CPU).
+// z-SR runs the z interpolations and TPDM only.
 
 #include <cstdio>
+#include <set>
+#include <sstream>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -22,6 +28,7 @@
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
 #include "pipelines/mri/simulate_mri.h"
+#include "pipelines/zsr/zsr_problem.h"
 #include "pipelines/reconstruction_methods.h"
 
 namespace diffrecon {
@@ -46,12 +53,31 @@ struct Run {
   MethodSettings settings;
 };
 
-int benchmark(const std::string& modality, const std::string& model_path, int64_t slices,
-              const std::vector<int>& mbir_steps, uint64_t seed) {
-  const bool ct = modality == "ct";
-  Volume truth = central_slices(colin27(Colin27Part::kTest), slices);
+struct Options {
+  std::string modality;
+  std::string model, aux_model;
+  int64_t slices = 0;
+  std::set<std::string> methods{"classical", "dds", "diffusion-mbir", "tpdm"};
+  std::vector<int> mbir_steps{100}, tpdm_steps{100};
+  uint64_t seed = 1;
+};
+
+std::shared_ptr<SlicePrior> load_slice_prior(const std::string& path) {
+  const PriorModel model = read_prior(path);
+  SlicePriorOptions options;
+  options.plane = model.plane;
+  options.image_size = model.image_size;
+  return std::make_shared<SlicePrior>(make_denoiser(model), options);
+}
+
+int benchmark(const Options& o) {
+  const bool ct = o.modality == "ct", zsr = o.modality == "zsr";
+  Volume truth = central_slices(colin27(Colin27Part::kTest), o.slices);
+  const uint64_t seed = o.seed;
   Measurement m;
-  if (ct) {
+  if (zsr) {
+    m = simulate_zsr(truth, 4, {}, seed);
+  } else if (ct) {
     truth = Volume(truth.data() * kWaterAttenuation, truth.geometry());
     CtScan scan;
     scan.angles = sparse_view_angles(8);
@@ -63,25 +89,36 @@ int benchmark(const std::string& modality, const std::string& model_path, int64_
     scan.mask.acceleration = 8;
     m = simulate_mri(truth, scan, {}, seed);
   }
-  const PriorModel model = read_prior(model_path);
-  SlicePriorOptions options;
-  options.plane = model.plane;
-  options.image_size = model.image_size;
-  auto prior = std::make_shared<SlicePrior>(make_denoiser(model), options);
+  const auto prior = load_slice_prior(o.model);
+  const auto aux_prior = o.aux_model.empty() ? nullptr : load_slice_prior(o.aux_model);
+  const auto wanted = [&](const char* group) { return o.methods.count(group) > 0; };
 
   std::vector<Run> runs;
-  if (ct) {
-    runs.push_back({"FBP", "fbp", {}});
-  } else {
-    runs.push_back({"zero-filled", "zero-filled", {}});
+  if (wanted("classical")) {
+    if (zsr) {
+      for (const char* kind : {"nearest", "linear", "cubic"})
+        runs.push_back({std::string(kind) + " interpolation", "interpolate", {{"kind", kind}}});
+    } else {
+      runs.push_back(ct ? Run{"FBP", "fbp", {}} : Run{"zero-filled", "zero-filled", {}});
+      runs.push_back({"ADMM-TV", "admm-tv", {}});
+    }
   }
-  runs.push_back({"ADMM-TV", "admm-tv", {}});
-  runs.push_back({"DDS (50 steps)", "dds", {}});
-  for (const int steps : mbir_steps)
-    runs.push_back({"DiffusionMBIR (" + std::to_string(steps) + " steps)", "diffusion-mbir", {{"steps", std::to_string(steps)}}});
+  if (!zsr && wanted("dds")) runs.push_back({"DDS (50 steps)", "dds", {}});
+  if (!zsr && wanted("diffusion-mbir"))
+    for (const int steps : o.mbir_steps)
+      runs.push_back({"DiffusionMBIR (" + std::to_string(steps) + " steps)", "diffusion-mbir",
+                      {{"steps", std::to_string(steps)}}});
+  if (wanted("tpdm")) {
+    if (!aux_prior) throw std::invalid_argument("TPDM needs --aux-prior (or leave tpdm out of --methods)");
+    for (const int steps : o.tpdm_steps)
+      runs.push_back({"TPDM (" + std::to_string(steps) + " steps)", "tpdm", {{"steps", std::to_string(steps)}}});
+  }
 
   std::printf("%s on the held-out Colin27 slab, %lldx%lldx%lld, %d threads\n\n",
-              ct ? "8-view parallel-beam CT" : "x8 2D Poisson-disc, 8-coil MRI", static_cast<long long>(truth.nx()),
+              zsr  ? "x4 MR z-super-resolution (thick slices)"
+              : ct ? "8-view parallel-beam CT"
+                   : "x8 2D Poisson-disc, 8-coil MRI",
+              static_cast<long long>(truth.nx()),
               static_cast<long long>(truth.ny()), static_cast<long long>(truth.nz()), thread_count());
   std::printf("| method | PSNR axial | coronal | sagittal | mean | SSIM axial | coronal | sagittal | wall [s] | "
               "network [s] | other [s] | NFE | peak memory [MiB] |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -91,6 +128,7 @@ int benchmark(const std::string& modality, const std::string& model_path, int64_
     request.settings = run.settings;
     request.seed = seed;
     request.prior = prior;
+    request.auxiliary_prior = aux_prior;
     SamplerReport report;
     release_freed_memory();
     reset_peak_memory();
@@ -110,6 +148,12 @@ int benchmark(const std::string& modality, const std::string& model_path, int64_
   return 0;
 }
 
+std::vector<int> integers(const std::vector<std::string>& a, size_t& i) {
+  std::vector<int> values;
+  while (i + 1 < a.size() && a[i + 1].rfind("--", 0) != 0) values.push_back(std::stoi(a[++i]));
+  return values;
+}
+
 }  // namespace
 }  // namespace diffrecon
 
@@ -118,29 +162,38 @@ int main(int argc, char** argv) {
   retain_freed_memory();
   set_thread_count(0);
   const std::vector<std::string> a(argv + 1, argv + argc);
-  if (a.size() < 2 || (a[0] != "ct" && a[0] != "mri")) {
-    std::cerr << "usage: diffrecon_pipelines_benchmark ct|mri MODEL.h5 [--slices N] [--mbir-steps N ...] [--seed K]\n";
+  if (a.size() < 2 || (a[0] != "ct" && a[0] != "mri" && a[0] != "zsr")) {
+    std::cerr << "usage: diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N] "
+                 "[--methods classical,dds,diffusion-mbir,tpdm] [--mbir-steps N ...] [--tpdm-steps N ...] [--seed K]\n";
     return 2;
   }
   try {
-    int64_t slices = 0;
-    uint64_t seed = 1;
-    std::vector<int> mbir_steps;
-    bool mbir_given = false;
+    Options o;
+    o.modality = a[0];
+    o.model = a[1];
+    bool methods_given = false;
     for (size_t i = 2; i < a.size(); ++i) {
       if (a[i] == "--slices" && i + 1 < a.size()) {
-        slices = std::stoll(a[++i]);
+        o.slices = std::stoll(a[++i]);
       } else if (a[i] == "--seed" && i + 1 < a.size()) {
-        seed = std::stoull(a[++i]);
+        o.seed = std::stoull(a[++i]);
+      } else if (a[i] == "--aux-prior" && i + 1 < a.size()) {
+        o.aux_model = a[++i];
+      } else if (a[i] == "--methods" && i + 1 < a.size()) {
+        methods_given = true;
+        o.methods.clear();
+        std::istringstream list(a[++i]);
+        for (std::string name; std::getline(list, name, ',');) o.methods.insert(name);
       } else if (a[i] == "--mbir-steps") {
-        mbir_given = true;
-        while (i + 1 < a.size() && a[i + 1].rfind("--", 0) != 0) mbir_steps.push_back(std::stoi(a[++i]));
+        o.mbir_steps = integers(a, i);
+      } else if (a[i] == "--tpdm-steps") {
+        o.tpdm_steps = integers(a, i);
       } else {
         throw std::invalid_argument("unknown argument " + a[i]);
       }
     }
-    if (!mbir_given) mbir_steps = {100};
-    return benchmark(a[0], a[1], slices, mbir_steps, seed);
+    if (o.aux_model.empty() && !methods_given) o.methods.erase("tpdm");
+    return benchmark(o);
   } catch (const std::exception& e) {
     std::cerr << "diffrecon_pipelines_benchmark: " << e.what() << "\n";
     return 1;
