@@ -7,10 +7,13 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
+#include "priors/lora.h"
 
 namespace diffrecon {
 namespace {
@@ -21,15 +24,66 @@ nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1) {
   return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2));
 }
 
+// A layer with an optional LoRA adapter beside it (priors/lora.h). The adapters are not registered
+// submodules: a model file holds the plain network, and merge_lora folds them into its weights.
+struct AdaptedConv {
+  nn::Conv2d layer{nullptr};
+  std::shared_ptr<LoraAdapter> lora;
+
+  torch::Tensor operator()(const torch::Tensor& x) { return lora ? layer(x) + lora->forward(x) : layer(x); }
+  explicit operator bool() const { return !layer.is_empty(); }
+};
+
+struct AdaptedLinear {
+  nn::Linear layer{nullptr};
+  std::shared_ptr<LoraAdapter> lora;
+
+  torch::Tensor operator()(const torch::Tensor& x) { return lora ? layer(x) + lora->forward(x) : layer(x); }
+};
+
+// What add_lora needs to make adapters.
+struct LoraFactory {
+  LoraOptions options;
+  at::Generator generator;
+  std::shared_ptr<at::Generator> dropout_generator;
+
+  void adapt(AdaptedConv& c) {
+    if (!c) return;
+    // conv() pads by kernel / 2.
+    c.lora = std::make_shared<LoraAdapter>(c.layer->weight, c.layer->options.stride()->at(0),
+                                           c.layer->weight.size(-1) / 2, options, generator, dropout_generator);
+  }
+  void adapt(AdaptedLinear& l) {
+    l.lora = std::make_shared<LoraAdapter>(l.layer->weight, 1, 0, options, generator, dropout_generator);
+  }
+};
+
+// W ← W + delta for an adapted layer, which then loses its adapter.
+template <typename Adapted>
+void merge(Adapted& a) {
+  if (!a.lora) return;
+  torch::NoGradGuard no_grad;
+  a.layer->weight.add_(a.lora->weight_delta().to(a.layer->weight.scalar_type()));
+  a.lora.reset();
+}
+
 // GroupNorm → SiLU → conv → + embedding → GroupNorm → SiLU → conv, plus the (1 × 1-projected) input.
 struct ResidualBlockImpl : nn::Module {
   ResidualBlockImpl(int64_t in, int64_t out, int64_t embedding, int64_t groups)
       : norm1(register_module("norm1", nn::GroupNorm(nn::GroupNormOptions(groups, in)))),
-        conv1(register_module("conv1", conv(in, out, 3))),
-        embed(register_module("embed", nn::Linear(embedding, out))),
+        conv1{register_module("conv1", conv(in, out, 3))},
+        embed{register_module("embed", nn::Linear(embedding, out))},
         norm2(register_module("norm2", nn::GroupNorm(nn::GroupNormOptions(groups, out)))),
-        conv2(register_module("conv2", conv(out, out, 3))) {
-    if (in != out) skip = register_module("skip", conv(in, out, 1));
+        conv2{register_module("conv2", conv(out, out, 3))} {
+    if (in != out) skip.layer = register_module("skip", conv(in, out, 1));
+  }
+
+  template <typename Visit>
+  void each_adapted(Visit visit) {
+    visit(conv1);
+    visit(embed);
+    visit(conv2);
+    visit(skip);
   }
 
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb) {
@@ -40,11 +94,11 @@ struct ResidualBlockImpl : nn::Module {
   }
 
   nn::GroupNorm norm1;
-  nn::Conv2d conv1;
-  nn::Linear embed;
+  AdaptedConv conv1;
+  AdaptedLinear embed;
   nn::GroupNorm norm2;
-  nn::Conv2d conv2;
-  nn::Conv2d skip{nullptr};
+  AdaptedConv conv2;
+  AdaptedConv skip;
 };
 TORCH_MODULE(ResidualBlock);
 
@@ -52,8 +106,14 @@ TORCH_MODULE(ResidualBlock);
 struct AttentionImpl : nn::Module {
   AttentionImpl(int64_t channels, int64_t groups)
       : norm(register_module("norm", nn::GroupNorm(nn::GroupNormOptions(groups, channels)))),
-        qkv(register_module("qkv", conv(channels, 3 * channels, 1))),
-        proj(register_module("proj", conv(channels, channels, 1))) {}
+        qkv{register_module("qkv", conv(channels, 3 * channels, 1))},
+        proj{register_module("proj", conv(channels, channels, 1))} {}
+
+  template <typename Visit>
+  void each_adapted(Visit visit) {
+    visit(qkv);
+    visit(proj);
+  }
 
   torch::Tensor forward(const torch::Tensor& x) {
     const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
@@ -64,7 +124,7 @@ struct AttentionImpl : nn::Module {
   }
 
   nn::GroupNorm norm;
-  nn::Conv2d qkv, proj;
+  AdaptedConv qkv, proj;
 };
 TORCH_MODULE(Attention);
 
@@ -132,6 +192,20 @@ struct UNet::Modules : nn::Module {
     torch::NoGradGuard no_grad;
     output->weight.zero_();
     output->bias.zero_();
+  }
+
+  // Every adapted layer of the residual and attention blocks.
+  template <typename Visit>
+  void each_adapted(Visit visit) {
+    const auto blocks = [&](ResidualBlock& block, Attention& attention) {
+      block->each_adapted(visit);
+      if (attention) attention->each_adapted(visit);
+    };
+    for (auto& stage : down) blocks(stage.block, stage.attention);
+    blocks(middle1, middle_attention);
+    Attention none{nullptr};
+    blocks(middle2, none);
+    for (auto& stage : up) blocks(stage.block, stage.attention);
   }
 
   nn::Linear embed1{nullptr}, embed2{nullptr};
@@ -215,8 +289,60 @@ int64_t UNet::parameter_count() const {
   return count;
 }
 
-void UNet::to(const torch::Device& device) { modules_->to(device); }
+void UNet::to(const torch::Device& device) {
+  modules_->to(device);
+  modules_->each_adapted([&](auto& layer) {
+    if (layer.lora) layer.lora->to(device);
+  });
+}
 
-void UNet::train(bool on) { modules_->train(on); }
+void UNet::train(bool on) {
+  modules_->train(on);
+  modules_->each_adapted([&](auto& layer) {
+    if (layer.lora) layer.lora->train(on);
+  });
+}
+
+void UNet::add_lora(const LoraOptions& options, uint64_t seed) {
+  if (has_lora()) throw InvalidArgument("UNet: LoRA adapters are already in place");
+  LoraFactory factory{options, at::detail::createCPUGenerator(seed),
+                      std::make_shared<at::Generator>(at::detail::createCPUGenerator(seed + 1))};
+  modules_->each_adapted([&](auto& layer) { factory.adapt(layer); });
+}
+
+bool UNet::has_lora() const {
+  bool any = false;
+  modules_->each_adapted([&](auto& layer) { any = any || layer.lora != nullptr; });
+  return any;
+}
+
+std::vector<torch::Tensor> UNet::adaptable_parameters() const {
+  std::vector<torch::Tensor> out;
+  modules_->each_adapted([&](auto& layer) {
+    if (!layer.lora) return;
+    for (const auto& p : layer.lora->parameters()) out.push_back(p);
+  });
+  for (const auto& item : modules_->named_parameters(/*recurse=*/true)) {
+    const std::string& name = item.key();
+    const bool bias = name.size() >= 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
+    if (bias && name.find(".embed.bias") == std::string::npos) out.push_back(item.value());
+  }
+  return out;
+}
+
+void UNet::merge_lora() {
+  modules_->each_adapted([](auto& layer) { merge(layer); });
+}
+
+UNet UNet::clone() const {
+  if (has_lora()) throw InvalidArgument("UNet: merge the LoRA adapters before cloning");
+  UNet copy(config_);
+  torch::NoGradGuard no_grad;
+  const auto source = modules_->named_parameters(true);
+  auto target = copy.modules_->named_parameters(true);
+  for (const auto& item : source) target[item.key()].copy_(item.value());
+  if (!source.is_empty()) copy.to(source.begin()->value().device());
+  return copy;
+}
 
 }  // namespace diffrecon

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "priors/lora.h"
+
 namespace diffrecon {
 
 // Architecture of the 2D denoising network (priors issue §2): a UNet of residual blocks (GroupNorm,
@@ -42,7 +44,21 @@ class UNet {
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() const;
   int64_t parameter_count() const;
   void to(const torch::Device& device);
-  void train(bool on);
+  void train(bool on);  // also switches the LoRA adapters' dropout
+
+  // LoRA adapters (priors/lora.h) on every convolution and linear layer of the residual and attention
+  // blocks, as DDIP injects them; `seed` draws their initial down-projections and dropout masks. The
+  // network's output is unchanged until the adapters are trained.
+  void add_lora(const LoraOptions& options, uint64_t seed);
+  bool has_lora() const;
+  // What DDIP trains: every LoRA factor and every bias except those of the residual blocks' noise
+  // embedding projections (the official code's emb_layers).
+  std::vector<torch::Tensor> adaptable_parameters() const;
+  // Folds the adapters into the layers' weights (W ← W + scale · up ∘ down) and removes them: the plain
+  // network computes what the adapted one did without dropout, and a model file can hold it.
+  void merge_lora();
+  // A deep copy of the weights (on the same device); throws InvalidArgument while adapters are in place.
+  UNet clone() const;
 
  private:
   struct Modules;
