@@ -35,7 +35,7 @@ DdsConfig dds_defaults(Modality modality) {
 }
 
 torch::Tensor dds_reconstruction(const DiffusionProblem& p, const SlicePrior& prior, const DdsConfig& config,
-                                 torch::Device device, uint64_t seed, SamplerReport* report) {
+                                 torch::Device device, uint64_t seed, SamplerReport* report, const DdsHooks& hooks) {
   if (config.cg_iterations < 1) throw InvalidArgument("DDS: cg_iterations must be at least 1");
   if (!(config.lambda >= 0) || !(config.rho > 0) || !(config.gamma > 0))
     throw InvalidArgument("DDS: lambda >= 0, rho > 0 and gamma > 0 required");
@@ -70,8 +70,13 @@ torch::Tensor dds_reconstruction(const DiffusionProblem& p, const SlicePrior& pr
   sampler.eta = config.eta;
   at::Generator generator = at::detail::createCPUGenerator(seed);
   Progress progress("DDS", config.steps);
+  DdsHooks with_progress = hooks;
+  with_progress.after_step = [&](int step, const torch::Tensor& x0) {
+    if (hooks.after_step) hooks.after_step(step, x0);
+    progress.advance();
+  };
   auto x = dds_sample(prior, p.forward->domain_shape(), p.complex, p.scale, consistency, sampler, generator, device,
-                      report, [&](int) { progress.advance(); });
+                      report, with_progress);
   progress.finish();
   return x;
 }

@@ -44,7 +44,9 @@ DdsConfig dds_defaults(Modality modality);
 
 // DDS on a diffusion problem with the prior along its plane: x in measurement units on `device`
 // (complex for a complex problem). Deterministic given `seed`.
+// `hooks` reach into the sampler (DDIP).
 torch::Tensor dds_reconstruction(const DiffusionProblem& problem, const SlicePrior& prior, const DdsConfig& config,
-                                 torch::Device device, uint64_t seed, SamplerReport* report = nullptr);
+                                 torch::Device device, uint64_t seed, SamplerReport* report = nullptr,
+                                 const DdsHooks& hooks = {});
 
 }  // namespace diffrecon

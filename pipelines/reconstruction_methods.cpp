@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "pipelines/ct/classical_ct.h"
 #include "pipelines/dds_reconstruction.h"
+#include "pipelines/ddip.h"
 #include "pipelines/diffusion_mbir.h"
 #include "pipelines/diffusion_problem.h"
 #include "pipelines/mri/classical_mri.h"
@@ -78,9 +79,7 @@ DiffusionProblem diffusion_problem(const ReconstructionRequest& r, const Problem
                                settings.intensity_scale);
 }
 
-Volume dds(const ReconstructionRequest& r, SamplerReport* report) {
-  SettingsReader s("dds", r.settings);
-  DdsConfig config = dds_defaults(r.measurement->modality);
+void read_dds_settings(SettingsReader& s, const char* method, DdsConfig& config) {
   config.steps = s.positive_integer("steps", config.steps);
   config.eta = s.number_in("eta", config.eta, 0, 1);
   config.lambda = s.non_negative_number("lambda", config.lambda);
@@ -88,7 +87,13 @@ Volume dds(const ReconstructionRequest& r, SamplerReport* report) {
   config.gamma = s.positive_number("gamma", config.gamma);
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
   config.consistency =
-      parsed("dds", "consistency", s.text("consistency", to_string(config.consistency)), parse_dds_consistency);
+      parsed(method, "consistency", s.text("consistency", to_string(config.consistency)), parse_dds_consistency);
+}
+
+Volume dds(const ReconstructionRequest& r, SamplerReport* report) {
+  SettingsReader s("dds", r.settings);
+  DdsConfig config = dds_defaults(r.measurement->modality);
+  read_dds_settings(s, "dds", config);
   const ProblemSettings settings = problem_settings(r, s, "dds");
   s.finish();
   const DiffusionProblem problem = diffusion_problem(r, settings);
@@ -108,6 +113,22 @@ Volume diffusion_mbir(const ReconstructionRequest& r, SamplerReport* report) {
   const DiffusionProblem problem = diffusion_problem(r, settings);
   return diffusion_output(problem, diffusion_mbir_reconstruction(problem, *r.prior, config, r.device, r.seed, report),
                           *r.measurement);
+}
+
+Volume ddip(const ReconstructionRequest& r, SamplerReport* report) {
+  SettingsReader s("ddip", r.settings);
+  DdipConfig config = ddip_defaults(r.measurement->modality);
+  read_dds_settings(s, "ddip", config.dds);
+  config.lora.rank = s.positive_integer("lora-rank", static_cast<int>(config.lora.rank));
+  config.adapt_steps = s.integer("adapt-steps", config.adapt_steps);
+  if (config.adapt_steps < 0) throw SettingError("ddip: adapt-steps: expected an integer >= 0");
+  config.adapt_slices = s.positive_integer("adapt-slices", config.adapt_slices);
+  config.learning_rate = s.positive_number("learning-rate", config.learning_rate);
+  const ProblemSettings settings = problem_settings(r, s, "ddip");
+  s.finish();
+  const DiffusionProblem problem = diffusion_problem(r, settings);
+  return diffusion_output(
+      problem, ddip_reconstruction(problem, *r.prior, config, r.device, r.seed, report, r.keep_adapted_prior), *r.measurement);
 }
 
 // K: a number > 1, or "inf" for primary steps only.
@@ -208,6 +229,14 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
       {"diffusion-mbir", Modality::kMri, true, false,
        "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale coil-maps]",
        diffusion_mbir},
+      {"ddip", Modality::kCt, true, false,
+       "DDS with LoRA test-time adaptation [steps eta lambda rho gamma cg-iterations consistency lora-rank "
+       "adapt-steps adapt-slices learning-rate intensity-scale]",
+       ddip},
+      {"ddip", Modality::kMri, true, false,
+       "DDS with LoRA test-time adaptation [steps eta lambda rho gamma cg-iterations consistency lora-rank "
+       "adapt-steps adapt-slices learning-rate intensity-scale coil-maps]",
+       ddip},
       {"tpdm", Modality::kCt, true, true,
        "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale]", tpdm},
       {"tpdm", Modality::kMri, true, true,

@@ -25,6 +25,7 @@ struct ReconstructionRequest {
   uint64_t seed = 0;
   std::shared_ptr<const SlicePrior> prior;
   std::shared_ptr<const SlicePrior> auxiliary_prior;  // TPDM's prior on the perpendicular plane
+  bool keep_adapted_prior = false;  // DDIP: return the adapted network in the report
 };
 
 // A registered method: the command line, the batch runner and the ITK filter find methods here by name.

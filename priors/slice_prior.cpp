@@ -90,6 +90,13 @@ torch::Tensor SlicePrior::denoise(const torch::Tensor& volume, double sigma) con
   return run();
 }
 
+torch::Tensor SlicePrior::denoise_selected(const torch::Tensor& volume, const torch::Tensor& indices,
+                                          double sigma) const {
+  check_channels(volume);
+  const auto images = to_slices(volume, options_.plane).index_select(0, indices.to(volume.device()));
+  return denoise_images(images, sigma, normalising_scale(volume)).to(volume.scalar_type());
+}
+
 torch::Tensor SlicePrior::denoise_vjp(const torch::Tensor& volume, double sigma, const torch::Tensor& cotangent) const {
   check_channels(volume);
   if (cotangent.sizes() != volume.sizes())

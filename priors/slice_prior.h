@@ -39,6 +39,10 @@ class SlicePrior {
   // `cotangent` of the volume's shape; works under c10::InferenceMode too.
   torch::Tensor denoise_vjp(const torch::Tensor& volume, double sigma, const torch::Tensor& cotangent) const;
 
+  // D(·; σ) of the slices `indices` (int64, along the plane) of `volume`: images [n, H, W], differentiable
+  // in the denoiser's parameters and in the volume (DDIP's adaptation; n should fit one batch).
+  torch::Tensor denoise_selected(const torch::Tensor& volume, const torch::Tensor& indices, double sigma) const;
+
   // Slices per network call for images of height × width.
   int64_t batch_size(int64_t height, int64_t width) const;
 

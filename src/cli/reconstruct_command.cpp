@@ -12,6 +12,8 @@
 #include "cli/prior_options.h"
 #include "pipelines/ct/classical_ct.h"
 #include "pipelines/dds_reconstruction.h"
+#include "pipelines/ddip.h"
+#include "data/io/prior_file.h"
 #include "pipelines/diffusion_mbir.h"
 #include "pipelines/mri/classical_mri.h"
 #include "pipelines/tpdm.h"
@@ -24,7 +26,8 @@ namespace {
 // only when given, so that every method sees exactly what the user asked of it.
 const char* const kSettingOptions[] = {"filter", "iterations", "cg-iterations", "lambda", "rho", "tv",
                                        "coil-combination", "coil-maps", "steps", "eta", "consistency",
-                                       "gamma", "intensity-scale", "alternation", "dps-weight", "kind"};
+                                       "gamma", "intensity-scale", "alternation", "dps-weight", "kind",
+                                       "lora-rank", "adapt-steps", "adapt-slices", "learning-rate"};
 
 // Our measurement files, fastMRI HDF5 or ISMRMRD raw data, told apart by their content.
 Measurement load_measurement(const std::string& path) {
@@ -57,6 +60,7 @@ void add_reconstruct_options(po::options_description& options) {
   const DdsConfig dds = dds_defaults(Modality::kCt), dds_mri = dds_defaults(Modality::kMri);
   const DiffusionMbirConfig mbir = diffusion_mbir_defaults(Modality::kCt);
   const TpdmConfig tpdm_ct = tpdm_defaults(Modality::kCt), tpdm_mri = tpdm_defaults(Modality::kMri);
+  const DdipConfig ddip_ct = ddip_defaults(Modality::kCt), ddip_mri = ddip_defaults(Modality::kMri);
   const auto number = [](double v) {
     std::ostringstream out;
     out << v;
@@ -122,6 +126,17 @@ void add_reconstruct_options(po::options_description& options) {
        "tpdm: the prior on the perpendicular plane, without data consistency (default: the shipped Colin27 "
        "coronal prior; for z-SR the axial one, the coronal being primary)")
       ("aux-plane", po::value<std::string>()->value_name("P"), "tpdm: plane of the auxiliary prior (default: the model's)")
+      ("lora-rank", po::value<std::string>()->value_name("R"),
+       ("ddip: rank of the LoRA adapters (default " + std::to_string(ddip_ct.lora.rank) + ")").c_str())
+      ("adapt-steps", po::value<std::string>()->value_name("K"),
+       ("ddip: optimiser steps per sampling step (default CT " + std::to_string(ddip_ct.adapt_steps) + ", MRI " +
+        std::to_string(ddip_mri.adapt_steps) + "; 0: plain DDS)").c_str())
+      ("adapt-slices", po::value<std::string>()->value_name("M"),
+       ("ddip: random slices per optimiser step (default " + std::to_string(ddip_ct.adapt_slices) + ")").c_str())
+      ("learning-rate", po::value<std::string>()->value_name("LR"),
+       ("ddip: AdamW learning rate (default " + number(ddip_ct.learning_rate) + ")").c_str())
+      ("save-adapted", po::value<std::string>()->value_name("MODEL.h5"),
+       "ddip: write the adapted prior (LoRA merged into its weights) as a model file, for --prior of later runs")
       ("kind", po::value<std::string>()->value_name("K"),
        "z-SR interpolate: cubic (Catmull-Rom, the default), linear or nearest (repeats each thick slice)");
   add_prior_options(options, /*required=*/false);
@@ -135,6 +150,7 @@ int run_reconstruct(const Context& context) {
   const std::string method =
       vm.count("method") ? vm["method"].as<std::string>() : default_reconstruction_method(m.modality);
   ReconstructionRequest request;
+  LoadedPrior loaded;
   request.measurement = &m;
   request.device = context.device;
   request.seed = context.seed;
@@ -144,9 +160,12 @@ int run_reconstruct(const Context& context) {
     const ReconstructionMethod& found = find_reconstruction_method(method, m.modality);
     // z-SR: the coronal prior sees z and takes the data, as in the official z-SR.
     const bool zsr = m.modality == Modality::kZsr;
-    if (found.needs_prior)
-      request.prior = std::make_shared<SlicePrior>(make_slice_prior(
-          context, load_prior(context, zsr ? kShippedCoronalPriorFile : kDefaultPriorFile), false));
+    if (vm.count("save-adapted") && method != "ddip") throw UsageError("--save-adapted applies to --method ddip");
+    if (found.needs_prior) {
+      loaded = load_prior(context, zsr ? kShippedCoronalPriorFile : kDefaultPriorFile);
+      request.prior = std::make_shared<SlicePrior>(make_slice_prior(context, loaded, false));
+    }
+    request.keep_adapted_prior = vm.count("save-adapted") > 0;
     if (found.needs_auxiliary_prior)
       request.auxiliary_prior = std::make_shared<SlicePrior>(make_slice_prior(
           context, load_prior(context, zsr ? kDefaultPriorFile : kShippedCoronalPriorFile, "aux-prior"), false,
@@ -172,6 +191,14 @@ int run_reconstruct(const Context& context) {
   write.dicom.series_description = "diffrecon " + method;
   write.dicom.derivation_description = "reconstructed by diffrecon (" + method + ") from " + input;
   write_volume(volume.to(torch::kCPU), output, write);
+  if (vm.count("save-adapted")) {
+    PriorModel adapted = loaded.model;
+    adapted.parameters = report.adapted_parameters;
+    adapted.training_data += "; adapted by DDIP to " + input;
+    adapted.training_command = context.command_line;
+    write_prior(adapted, vm["save-adapted"].as<std::string>());
+    context.out << "wrote the adapted prior to " << vm["save-adapted"].as<std::string>() << "\n";
+  }
   if (is_fastmri_file(input)) report_against_fastmri_reference(input, volume, context.out);
   context.out << std::fixed << std::setprecision(1) << method << ": " << volume.nx() << "x" << volume.ny() << "x"
               << volume.nz() << " voxels in " << seconds << " s";
