@@ -75,8 +75,9 @@ void add_reconstruct_options(po::options_description& options) {
       ("method", po::value<std::string>()->value_name("M"),
        "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv; MRI: "
        "zero-filled (the default), cg-sense, admm-tv; both, with a diffusion prior: dds (decomposed diffusion "
-       "sampler, fast), diffusion-mbir (predictor-corrector with TV along z, slow) or tpdm (two perpendicular "
-       "priors, slow); z-SR (thick slices): interpolate (the default) or tpdm")
+       "sampler, fast), ddip (DDS adapting the prior to the data with LoRA), diffusion-mbir (predictor-corrector "
+       "with TV along z, slow) or tpdm (two perpendicular priors, slow); z-SR (thick slices): interpolate (the "
+       "default) or tpdm")
       ("coil-combination", po::value<std::string>()->value_name("C"),
        "MRI zero-filled: sense (with the coil maps, the default) or rss (root sum of squares)")
       ("coil-maps", po::value<std::string>()->value_name("S"),

@@ -471,6 +471,38 @@ TEST_F(Cli, ZsrSimulatesThickSlicesAndTpdmUsesTwoPlanes) {
   EXPECT_EQ(read_volume(path("ct.nii")).geometry(), read_measurement(path("c.h5")).geometry);
 }
 
+TEST_F(Cli, DdipAdaptsThePriorAndSavesItForLaterRuns) {
+  ASSERT_EQ(invoke(with(tiny_training(path("p.h5"), 2), {"--phantom", "ellipses"})).code, 0);
+  write_phantom(path("v.nii.gz"), 16);
+  ASSERT_EQ(invoke({"simulate", "ct", "--input", path("v.nii.gz"), "--output", path("m.h5"), "--views", "8",
+                    "--scale", "0.02", "--quiet"}).code, 0);
+  const auto ddip = [&](const std::string& output, std::vector<std::string> extra) {
+    return invoke(with({"reconstruct", "--input", path("m.h5"), "--method", "ddip", "--prior", path("p.h5"), "--steps",
+                        "3", "--adapt-steps", "2", "--adapt-slices", "2", "--seed", "4", "--output", path(output),
+                        "--progress", "none"},
+                       extra));
+  };
+  auto r = ddip("a.nii", {"--save-adapted", path("adapted.h5")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("3 NFE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("wrote the adapted prior"), std::string::npos) << r.out;
+  const PriorModel original = read_prior(path("p.h5")), adapted = read_prior(path("adapted.h5"));
+  EXPECT_NE(content_hash(adapted.parameters), content_hash(original.parameters));
+  EXPECT_NE(adapted.training_data.find("adapted by DDIP"), std::string::npos);
+  EXPECT_EQ(adapted.plane, original.plane);
+  // The adapted prior serves later runs as any model file does.
+  r = invoke({"reconstruct", "--input", path("m.h5"), "--method", "dds", "--prior", path("adapted.h5"), "--steps", "2",
+              "--output", path("d.nii"), "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(ddip("b.nii", {"--quiet"}).code, 0);
+  EXPECT_TRUE(torch::equal(read_volume(path("a.nii")).data(), read_volume(path("b.nii")).data()));
+  EXPECT_EQ(ddip("c.nii", {"--lora-rank", "0"}).code, 2);
+  EXPECT_EQ(ddip("c.nii", {"--adapt-slices", "x"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", path("m.h5"), "--method", "dds", "--prior", path("p.h5"), "--output",
+                    path("c.nii"), "--save-adapted", path("x.h5")}).code, 2);
+  EXPECT_FALSE(fs::exists(path("c.nii")));
+}
+
 TEST_F(Cli, TrainOnEllipsePhantoms) {
   const auto r = invoke(with(tiny_training(path("e.h5"), 2), {"--phantom", "ellipses"}));
   ASSERT_EQ(r.code, 0) << r.err;
