@@ -50,7 +50,7 @@ PriorAdaptation::PriorAdaptation(const DiffusionProblem& problem, const SlicePri
       adapted_(std::make_unique<SlicePrior>(network_, prior.options())),
       parameters_(network_->network().adaptable_parameters()),
       normal_(normal_of(problem.forward)),
-      pick_(at::detail::createCPUGenerator(seed + 2)) {
+      pick_(at::detail::createCPUGenerator(seed + 3)) {  // seed + 1, seed + 2: the adapters' draws
   if (config.adapt_steps < 0 || config.adapt_slices < 1 || !(config.learning_rate > 0))
     throw InvalidArgument("DDIP: adapt_steps >= 0, adapt_slices >= 1 and learning_rate > 0 required");
   check_prior_fits(problem, prior, "DDIP");

@@ -162,6 +162,9 @@ int run_reconstruct(const Context& context) {
     // z-SR: the coronal prior sees z and takes the data, as in the official z-SR.
     const bool zsr = m.modality == Modality::kZsr;
     if (vm.count("save-adapted") && method != "ddip") throw UsageError("--save-adapted applies to --method ddip");
+    for (const char* option : {"aux-prior", "aux-plane"})
+      if (vm.count(option) && !found.needs_auxiliary_prior)
+        throw UsageError(std::string("--") + option + " applies to --method tpdm");
     if (found.needs_prior) {
       loaded = load_prior(context, zsr ? kShippedCoronalPriorFile : kDefaultPriorFile);
       request.prior = std::make_shared<SlicePrior>(make_slice_prior(context, loaded, false));

@@ -500,6 +500,7 @@ TEST_F(Cli, DdipAdaptsThePriorAndSavesItForLaterRuns) {
   EXPECT_EQ(ddip("c.nii", {"--adapt-slices", "x"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", path("m.h5"), "--method", "dds", "--prior", path("p.h5"), "--output",
                     path("c.nii"), "--save-adapted", path("x.h5")}).code, 2);
+  EXPECT_EQ(ddip("c.nii", {"--aux-prior", path("p.h5")}).code, 2);
   EXPECT_FALSE(fs::exists(path("c.nii")));
 }
 
