@@ -8,28 +8,13 @@
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
 #include "pipelines/oracle_denoiser.h"
+#include "pipelines/small_ct.h"
 #include "priors/tiny_unet.h"
 
 namespace diffrecon {
 namespace {
 
-struct TinyCt {
-  Volume truth;
-  Measurement measurement;
-  DiffusionProblem problem;
-};
-
-TinyCt tiny_ct() {
-  const int64_t n = 16;
-  Geometry geometry;
-  geometry.spacing = {200.0 / n, 200.0 / n, 200.0 / n};
-  Volume truth(shepp_logan_3d(4, n, n) * 0.02f, geometry);
-  CtScan scan;
-  scan.angles = sparse_view_angles(8);
-  Measurement m = simulate_ct(truth, scan, {}, 1);
-  DiffusionProblem p = ct_diffusion_problem(m, torch::kCPU, 0.02);
-  return {std::move(truth), std::move(m), std::move(p)};
-}
+testing::SmallCt tiny_ct() { return testing::small_ct(4); }
 
 SlicePrior tiny_prior() {
   SlicePriorOptions options;
@@ -39,7 +24,7 @@ SlicePrior tiny_prior() {
 
 TEST(PriorAdaptation, ReducesTheMeasurementResidualOfATinyCase) {
   torch::manual_seed(4);
-  const TinyCt ct = tiny_ct();
+  const testing::SmallCt ct = tiny_ct();
   const SlicePrior prior = tiny_prior();
   DdipConfig config = ddip_defaults(Modality::kCt);
   config.lora.dropout = 0;       // a deterministic loss: every step sees every slice
@@ -63,7 +48,7 @@ TEST(PriorAdaptation, ReducesTheMeasurementResidualOfATinyCase) {
 
 TEST(Ddip, WithoutAdaptationIsDdsAndAdaptsDeterministically) {
   torch::manual_seed(5);
-  const TinyCt ct = tiny_ct();
+  const testing::SmallCt ct = tiny_ct();
   const SlicePrior prior = tiny_prior();
   DdipConfig config = ddip_defaults(Modality::kCt);
   config.dds.steps = 4;
@@ -83,7 +68,7 @@ TEST(Ddip, WithoutAdaptationIsDdsAndAdaptsDeterministically) {
 }
 
 TEST(Ddip, RejectsATorchScriptLikePriorAndBadSettings) {
-  const TinyCt ct = tiny_ct();
+  const testing::SmallCt ct = tiny_ct();
   SlicePriorOptions options;
   options.image_size = 16;
   const SlicePrior oracle(std::make_shared<testing::OracleDenoiser>(ct.truth.data() / 0.02, 0.05), options);

@@ -15,6 +15,7 @@
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
 #include "pipelines/oracle_denoiser.h"
+#include "pipelines/small_ct.h"
 #include "pipelines/zsr/classical_zsr.h"
 #include "pipelines/zsr/zsr_problem.h"
 #include "priors/denoiser.h"
@@ -41,23 +42,7 @@ TEST(TpdmAlternation, FollowsTheOfficialPatterns) {
   EXPECT_THROW(TpdmAlternation(std::nan("")), InvalidArgument);
 }
 
-struct SmallCt {
-  Volume truth;
-  Measurement measurement;
-  DiffusionProblem problem;
-};
-
-SmallCt small_ct() {
-  const int64_t n = 16;
-  Geometry geometry;
-  geometry.spacing = {200.0 / n, 200.0 / n, 200.0 / n};
-  Volume truth(shepp_logan_3d(6, n, n) * 0.02f, geometry);
-  CtScan scan;
-  scan.angles = sparse_view_angles(8);
-  Measurement m = simulate_ct(truth, scan, {}, 1);
-  DiffusionProblem p = ct_diffusion_problem(m, torch::kCPU, 0.02);
-  return {std::move(truth), std::move(m), std::move(p)};
-}
+testing::SmallCt small_ct() { return testing::small_ct(6); }
 
 // Primary-only DPS written out with autograd through the whole volume: VE corrector then predictor
 // (predictor noise dropped), each followed by x ← x − w √(N/6) ∇_x ‖A(c D(x)) − y‖ / (c √s).
@@ -89,7 +74,7 @@ torch::Tensor primary_only_dps(const DiffusionProblem& p, const SlicePrior& prio
 
 TEST(Tpdm, WithKInfiniteIsPrimaryOnlyDps) {
   torch::manual_seed(3);
-  const SmallCt ct = small_ct();
+  const testing::SmallCt ct = small_ct();
   SlicePriorOptions axial, coronal;
   axial.image_size = coronal.image_size = 16;
   coronal.plane = SlicePlane::kCoronal;
@@ -111,7 +96,7 @@ TEST(Tpdm, WithKInfiniteIsPrimaryOnlyDps) {
 }
 
 TEST(Tpdm, RejectsPriorsOnOnePlaneAndAKOfOne) {
-  const SmallCt ct = small_ct();
+  const testing::SmallCt ct = small_ct();
   SlicePriorOptions options;
   options.image_size = 16;
   const SlicePrior axial(testing::random_tiny_denoiser(), options);
