@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/device.h"
 #include "core/error.h"
 #include "core/statistics.h"
 
@@ -17,6 +18,10 @@ namespace {
 // 48 float32 feature maps of the base width alive per pixel (measured order of magnitude), times 3
 // when autograd keeps activations for the backward pass.
 constexpr double kBytesPerPixel = 4.0 * 48 * 32;
+constexpr double kCpuBudgetBytes = 2048.0 * 1024 * 1024;
+// Share of a CUDA device's free memory one network call may use: the rest holds the volume, the
+// solver's vectors and the caching allocator's fragmentation.
+constexpr double kDeviceBudgetShare = 0.5;
 
 int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
@@ -25,14 +30,19 @@ int64_t round_up(int64_t value, int64_t multiple) { return (value + multiple - 1
 SlicePrior::SlicePrior(std::shared_ptr<const Denoiser> denoiser, SlicePriorOptions options)
     : denoiser_(std::move(denoiser)), options_(options) {
   if (!denoiser_) throw InvalidArgument("SlicePrior: no denoiser");
-  if (options_.image_size < 1 || options_.max_batch < 0 || !(options_.memory_budget_mb > 0) ||
+  if (options_.image_size < 1 || options_.max_batch < 0 || !(options_.memory_budget_mb >= 0) ||
       !(options_.normalize_percentile >= 0 && options_.normalize_percentile <= 100))
-    throw InvalidArgument("SlicePrior: image_size >= 1, max_batch >= 0, memory_budget_mb > 0, percentile in [0, 100]");
+    throw InvalidArgument("SlicePrior: image_size >= 1, max_batch >= 0, memory_budget_mb >= 0, percentile in [0, 100]");
 }
 
-int64_t SlicePrior::batch_size(int64_t height, int64_t width) const {
+int64_t SlicePrior::batch_size(int64_t height, int64_t width, torch::Device device) const {
+  double budget = options_.memory_budget_mb * 1024 * 1024;
+  if (budget == 0) {
+    const auto memory = device_memory(device);
+    budget = memory ? kDeviceBudgetShare * double(memory->free) : kCpuBudgetBytes;
+  }
   const double per_image = kBytesPerPixel * double(height) * double(width);
-  const auto fits = static_cast<int64_t>(options_.memory_budget_mb * 1024 * 1024 / per_image);
+  const auto fits = static_cast<int64_t>(budget / per_image);
   const int64_t batch = std::max<int64_t>(1, fits);
   return options_.max_batch > 0 ? std::min(batch, options_.max_batch) : batch;
 }
@@ -46,7 +56,7 @@ torch::Tensor SlicePrior::denoise_slices(const torch::Tensor& slices, double sig
   const int64_t h = slices.size(2), w = slices.size(3);
   const auto [ph, pw] = padded_size(h, w);
   const auto padded = fit_to_size(slices, ph, pw);
-  const int64_t batch = batch_size(ph, pw);
+  const int64_t batch = batch_size(ph, pw, slices.device());
   std::vector<torch::Tensor> parts;
   for (int64_t start = 0; start < padded.size(0); start += batch) {
     const auto chunk = padded.narrow(0, start, std::min(batch, padded.size(0) - start));
@@ -108,7 +118,7 @@ torch::Tensor SlicePrior::denoise_vjp(const torch::Tensor& volume, double sigma,
   const auto slices = to_slices(volume.detach(), options_.plane);
   const auto cotangents = to_slices(cotangent.detach(), options_.plane);
   const auto [ph, pw] = padded_size(slices.size(1), slices.size(2));
-  const int64_t batch = std::max<int64_t>(1, batch_size(ph, pw) / 3);
+  const int64_t batch = std::max<int64_t>(1, batch_size(ph, pw, slices.device()) / 3);
   std::vector<torch::Tensor> parts;
   for (int64_t start = 0; start < slices.size(0); start += batch) {
     const int64_t count = std::min(batch, slices.size(0) - start);

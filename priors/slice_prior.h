@@ -15,7 +15,9 @@ struct SlicePriorOptions {
   SlicePlane plane = SlicePlane::kAxial;
   int64_t image_size = 128;           // slices smaller than this are zero-padded (centred) to it
   int64_t max_batch = 0;              // slices per network call; 0: as many as memory_budget allows
-  double memory_budget_mb = 2048;     // estimate of the network's working memory per call
+  // The network's working memory per call; 0: automatic, 2048 MB on the CPU and half the free memory
+  // of a CUDA device (measured at each call).
+  double memory_budget_mb = 0;
   // > 0: the volume is divided by this percentile of its values before and multiplied after (the
   // model's training normalisation, see PriorModel::intensity_percentile); 0: taken as it is.
   double normalize_percentile = 0;
@@ -43,8 +45,8 @@ class SlicePrior {
   // in the denoiser's parameters and in the volume (DDIP's adaptation; n should fit one batch).
   torch::Tensor denoise_selected(const torch::Tensor& volume, const torch::Tensor& indices, double sigma) const;
 
-  // Slices per network call for images of height × width.
-  int64_t batch_size(int64_t height, int64_t width) const;
+  // Slices per network call for images of height × width on `device`.
+  int64_t batch_size(int64_t height, int64_t width, torch::Device device = torch::kCPU) const;
 
   const Denoiser& denoiser() const { return *denoiser_; }
   const SlicePriorOptions& options() const { return options_; }

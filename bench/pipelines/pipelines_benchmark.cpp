@@ -37,17 +37,6 @@ namespace {
 
 constexpr double kWaterAttenuation = 0.02;  // 1/mm, as the demo
 
-// Peak resident memory since the last reset (Linux: VmHWM, reset by writing 5 to clear_refs), in MiB;
-// the reset follows release_freed_memory, so that what earlier methods freed does not count.
-void reset_peak_memory() { std::ofstream("/proc/self/clear_refs") << "5"; }
-double peak_memory_mib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
-  return 0;
-}
-
 struct Run {
   std::string label;
   std::string method;
@@ -141,11 +130,11 @@ int benchmark(const Options& o) {
     request.auxiliary_prior = aux_prior;
     SamplerReport report;
     release_freed_memory();
-    reset_peak_memory();
+    reset_peak_resident_memory();
     const Stopwatch stopwatch;
     const Volume x = reconstruct(request, run.method, &report);
     const double wall = stopwatch.seconds();
-    const double peak = peak_memory_mib();
+    const double peak = peak_resident_memory_mib();
     PlaneMetrics p[3];
     const Plane planes[] = {Plane::kAxial, Plane::kCoronal, Plane::kSagittal};
     for (int k = 0; k < 3; ++k) p[k] = plane_metrics(truth.data(), x.data(), planes[k]);

@@ -25,8 +25,8 @@ struct ParallelBeamGeometry {
 // ray, step row by row (column by column when the ray is closer to the x axis), interpolate linearly
 // between the two nearest pixels (zero outside the slice) and weight by the step length. Forward and
 // back projection run one traversal with two accumulation policies, so Aᵀ is the exact adjoint for the
-// plain element-sum inner products. Range [nz, angles, detector_count]; real tensors, CPU; slices and
-// views run in parallel on the intra-op pool.
+// plain element-sum inner products. Range [nz, angles, detector_count]; real tensors on the CPU (slices
+// and views in parallel on the intra-op pool) or, in CUDA builds, on a GPU (the kernels of ct/cuda/).
 //
 // Relation to the projector of the official DiffusionMBIR/DDS/TPDM/DDIP code
 // (../shared/reference/diffusion_methods.md §1.1): with unit pixel and bin spacing and

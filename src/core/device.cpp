@@ -4,6 +4,11 @@
 
 #include "core/error.h"
 
+#ifdef DIFFRECON_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <cuda_runtime_api.h>
+#endif
+
 namespace diffrecon {
 
 bool cuda_available() { return torch::cuda::is_available(); }
@@ -36,6 +41,30 @@ std::vector<torch::Device> available_devices() {
     for (size_t i = 0; i < torch::cuda::device_count(); ++i)
       devices.emplace_back(torch::kCUDA, static_cast<c10::DeviceIndex>(i));
   return devices;
+}
+
+std::optional<DeviceMemory> device_memory(torch::Device device) {
+  if (!device.is_cuda()) return std::nullopt;
+#ifdef DIFFRECON_WITH_CUDA
+  int current = 0;
+  if (cudaGetDevice(&current) != cudaSuccess) throw Error("device_memory: cudaGetDevice failed");
+  const int index = device.has_index() ? device.index() : current;
+  size_t free = 0, total = 0;
+  const bool switched = index != current && cudaSetDevice(index) == cudaSuccess;
+  const cudaError_t status = cudaMemGetInfo(&free, &total);
+  if (switched) cudaSetDevice(current);
+  if (status != cudaSuccess)
+    throw Error(std::string("device_memory: cudaMemGetInfo failed: ") + cudaGetErrorString(status));
+  return DeviceMemory{static_cast<int64_t>(free), static_cast<int64_t>(total)};
+#else
+  return std::nullopt;
+#endif
+}
+
+void release_cached_device_memory() {
+#ifdef DIFFRECON_WITH_CUDA
+  if (cuda_available()) c10::cuda::CUDACachingAllocator::emptyCache();
+#endif
 }
 
 }  // namespace diffrecon

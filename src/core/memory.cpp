@@ -6,6 +6,9 @@
 #include <climits>
 #endif
 
+#include <fstream>
+#include <string>
+
 namespace diffrecon {
 
 void retain_freed_memory() {
@@ -20,5 +23,15 @@ void release_freed_memory() {
   malloc_trim(0);
 #endif
 }
+
+double peak_resident_memory_mib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return 0;
+}
+
+void reset_peak_resident_memory() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 }  // namespace diffrecon

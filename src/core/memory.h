@@ -14,4 +14,11 @@ void retain_freed_memory();
 // before measuring the peak memory of the next step. A no-op without glibc.
 void release_freed_memory();
 
+// The process's peak resident memory (Linux: VmHWM) in MiB; 0 where it cannot be read.
+double peak_resident_memory_mib();
+
+// Restarts the peak at the current resident size (Linux: clear_refs), e.g. after release_freed_memory,
+// so that what earlier steps freed does not count towards the next one's peak.
+void reset_peak_resident_memory();
+
 }  // namespace diffrecon

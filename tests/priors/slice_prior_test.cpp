@@ -100,6 +100,17 @@ TEST(SlicePrior, SizesBatchesToTheMemoryBudget) {
   EXPECT_EQ(SlicePrior(std::make_shared<testing::GaussianDenoiser>(0.0, 1.0), options).batch_size(64, 64), 1);
 }
 
+TEST(SlicePrior, AutomaticBudgetIs2GiBOnTheCpu) {
+  SlicePriorOptions options;
+  options.memory_budget_mb = 0;
+  const SlicePrior automatic(std::make_shared<testing::GaussianDenoiser>(0.0, 1.0), options);
+  options.memory_budget_mb = 2048;
+  const SlicePrior explicit_budget(std::make_shared<testing::GaussianDenoiser>(0.0, 1.0), options);
+  EXPECT_EQ(automatic.batch_size(128, 128), explicit_budget.batch_size(128, 128));
+  options.memory_budget_mb = -1;
+  EXPECT_THROW(SlicePrior(std::make_shared<testing::GaussianDenoiser>(0.0, 1.0), options), InvalidArgument);
+}
+
 }  // namespace
 }  // namespace diffrecon
 
