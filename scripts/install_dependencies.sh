@@ -9,6 +9,7 @@ packages=(
   libfftw3-dev libhdf5-dev zlib1g-dev
   dicom3tools dcm2niix             # DICOM validation in the tests (dciodvfy, dcm2niix)
   libboost-program-options-dev
+  nlohmann-json3-dev               # JSON: batch manifests, QA, summaries
   libgtest-dev
   mricron-data                     # the Colin27 head (ch2.nii.gz) for demos and training
   bart                             # BART: ESPIRiT and file-format agreement tests

@@ -22,6 +22,8 @@ void add_sample_options(po::options_description& options);
 int run_sample(const Context& context);
 void add_denoise_options(po::options_description& options);
 int run_denoise(const Context& context);
+void add_batch_options(po::options_description& options);
+int run_batch(const Context& context);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
@@ -45,6 +47,8 @@ const std::vector<Command>& commands() {
        add_denoise_options, run_denoise},
       {"evaluate", "PSNR, SSIM and NMSE of a volume against a reference, per plane and in 3D",
        add_evaluate_options, run_evaluate},
+      {"batch", "reconstruct every study of a manifest (CSV or JSON), each in its own process: resumable, "
+       "shardable, with a summary and QA per study", add_batch_options, run_batch, {"manifest"}},
   };
   return kCommands;
 }

@@ -43,13 +43,15 @@ void add_prior_options(po::options_description& options, bool required) {
                   "models folder)")
       ("plane", po::value<std::string>()->value_name("P"), "apply along axial, coronal or sagittal slices (default: the model's)")
       ("max-batch", po::value<int64_t>()->default_value(0)->value_name("N"), "slices per network call (0: from --memory-budget)")
-      ("memory-budget", po::value<double>()->default_value(2048)->value_name("MB"), "working memory of one network call");
+      ("memory-budget", po::value<double>()->default_value(0)->value_name("MB"),
+       "working memory of one network call (0: 2048 on the CPU, half the free memory of a GPU)");
 }
 
 LoadedPrior load_prior(const Context& context, const std::string& default_file, const std::string& option) {
   LoadedPrior prior;
   const std::string path = context.options.count(option) ? context.options[option].as<std::string>()
                                                          : shipped_prior_path(default_file);
+  prior.path = path;
   if (is_torchscript_file(path)) {
     auto module = std::make_shared<TorchScriptDenoiser>(path);
     const TorchScriptSidecar& sidecar = module->sidecar();
@@ -82,8 +84,8 @@ SlicePrior make_slice_prior(const Context& context, const LoadedPrior& prior, bo
   options.image_size = prior.model.image_size;
   options.max_batch = vm["max-batch"].as<int64_t>();
   options.memory_budget_mb = vm["memory-budget"].as<double>();
-  if (options.max_batch < 0 || !(options.memory_budget_mb > 0))
-    throw UsageError("--max-batch must be >= 0 and --memory-budget > 0");
+  if (options.max_batch < 0 || !(options.memory_budget_mb >= 0))
+    throw UsageError("--max-batch and --memory-budget must be >= 0");
   options.normalize_percentile = normalize ? prior.model.intensity_percentile : 0;
   return SlicePrior(prior.denoiser, options);
 }

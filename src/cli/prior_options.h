@@ -21,6 +21,7 @@ std::string shipped_prior_path(const std::string& file);
 void add_prior_options(po::options_description& options, bool required = true);
 
 struct LoadedPrior {
+  std::string path;                    // the file it was read from
   PriorModel model;                    // for a TorchScript module: the sidecar's fields, no parameters
   std::shared_ptr<Denoiser> denoiser;  // on the context's device, evaluation mode
 };

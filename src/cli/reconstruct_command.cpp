@@ -10,6 +10,8 @@
 #include "data/io/raw_mri.h"
 #include "data/io/volume_io.h"
 #include "cli/prior_options.h"
+#include "cli/quality_report.h"
+#include "cli/text_file.h"
 #include "pipelines/ct/classical_ct.h"
 #include "pipelines/dds_reconstruction.h"
 #include "pipelines/ddip.h"
@@ -139,7 +141,12 @@ void add_reconstruct_options(po::options_description& options) {
       ("save-adapted", po::value<std::string>()->value_name("MODEL.h5"),
        "ddip: write the adapted prior (LoRA merged into its weights) as a model file, for --prior of later runs")
       ("kind", po::value<std::string>()->value_name("K"),
-       "z-SR interpolate: cubic (Catmull-Rom, the default), linear or nearest (repeats each thick slice)");
+       "z-SR interpolate: cubic (Catmull-Rom, the default), linear or nearest (repeats each thick slice)")
+      ("qa", po::value<std::string>()->value_name("FILE.json"),
+       "write quality checks: data consistency |Ax - y|/|y|, difference to the classical reconstruction, time, "
+       "peak memory, model hashes, metrics against --reference")
+      ("reference", po::value<std::string>()->value_name("VOLUME"),
+       "a reference volume: PSNR/SSIM of the result against it (printed, and in --qa)");
   add_prior_options(options, /*required=*/false);
 }
 
@@ -152,6 +159,7 @@ int run_reconstruct(const Context& context) {
       vm.count("method") ? vm["method"].as<std::string>() : default_reconstruction_method(m.modality);
   ReconstructionRequest request;
   LoadedPrior loaded;
+  std::vector<std::string> model_files;
   request.measurement = &m;
   request.device = context.device;
   request.seed = context.seed;
@@ -168,12 +176,15 @@ int run_reconstruct(const Context& context) {
     if (found.needs_prior) {
       loaded = load_prior(context, zsr ? kShippedCoronalPriorFile : kDefaultPriorFile);
       request.prior = std::make_shared<SlicePrior>(make_slice_prior(context, loaded, false));
+      model_files.push_back(loaded.path);
     }
     request.keep_adapted_prior = vm.count("save-adapted") > 0;
-    if (found.needs_auxiliary_prior)
-      request.auxiliary_prior = std::make_shared<SlicePrior>(make_slice_prior(
-          context, load_prior(context, zsr ? kDefaultPriorFile : kShippedCoronalPriorFile, "aux-prior"), false,
-          "aux-plane"));
+    if (found.needs_auxiliary_prior) {
+      const LoadedPrior auxiliary =
+          load_prior(context, zsr ? kDefaultPriorFile : kShippedCoronalPriorFile, "aux-prior");
+      request.auxiliary_prior = std::make_shared<SlicePrior>(make_slice_prior(context, auxiliary, false, "aux-plane"));
+      model_files.push_back(auxiliary.path);
+    }
   } catch (const SettingError& e) {
     throw UsageError(e.what());
   }
@@ -204,6 +215,25 @@ int run_reconstruct(const Context& context) {
     context.out << "wrote the adapted prior to " << vm["save-adapted"].as<std::string>() << "\n";
   }
   if (is_fastmri_file(input)) report_against_fastmri_reference(input, volume, context.out);
+  if (vm.count("qa") || vm.count("reference")) {
+    QualityInputs quality;
+    quality.measurement = &m;
+    quality.input = input;
+    quality.method = method;
+    quality.result = &volume;
+    quality.report = report;
+    quality.seconds = seconds;
+    quality.model_files = model_files;
+    quality.reference_file = vm.count("reference") ? vm["reference"].as<std::string>() : "";
+    quality.device = context.device;
+    quality.seed = context.seed;
+    const auto qa = quality_report(quality);
+    if (vm.count("qa")) write_text_atomically(vm["qa"].as<std::string>(), qa.dump(2) + "\n");
+    if (qa["reference"].contains("psnr"))
+      context.out << std::fixed << std::setprecision(2) << "against " << quality.reference_file << ": PSNR "
+                  << qa["reference"]["psnr"].get<double>() << " dB, SSIM " << std::setprecision(4)
+                  << qa["reference"]["ssim"].get<double>() << "\n";
+  }
   context.out << std::fixed << std::setprecision(1) << method << ": " << volume.nx() << "x" << volume.ny() << "x"
               << volume.nz() << " voxels in " << seconds << " s";
   if (report.network_evaluations > 0)

@@ -1,0 +1,26 @@
+#include "cli/text_file.h"
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "core/error.h"
+
+namespace diffrecon::cli {
+
+void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  const fs::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(::getpid()));
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    if (!(file << text) || !file.flush()) throw IoError("cannot write " + temporary.string());
+  }
+  std::error_code error;
+  fs::rename(temporary, path, error);
+  if (error) {
+    fs::remove(temporary, error);
+    throw IoError("cannot write " + path.string() + ": " + error.message());
+  }
+}
+
+}  // namespace diffrecon::cli
