@@ -6,8 +6,6 @@
 
 #include "core/error.h"
 #include "core/logging.h"
-#include "data/io/prior_file.h"
-#include "priors/torchscript_denoiser.h"
 
 namespace diffrecon::cli {
 
@@ -48,27 +46,12 @@ void add_prior_options(po::options_description& options, bool required) {
 }
 
 LoadedPrior load_prior(const Context& context, const std::string& default_file, const std::string& option) {
-  LoadedPrior prior;
   const std::string path = context.options.count(option) ? context.options[option].as<std::string>()
                                                          : shipped_prior_path(default_file);
-  prior.path = path;
-  if (is_torchscript_file(path)) {
-    auto module = std::make_shared<TorchScriptDenoiser>(path);
-    const TorchScriptSidecar& sidecar = module->sidecar();
-    prior.model.architecture.channels = sidecar.channels;
-    prior.model.plane = sidecar.plane;
-    prior.model.image_size = sidecar.image_size;
-    prior.model.intensity_percentile = sidecar.intensity_percentile;
-    prior.model.training_data = "a TorchScript module";
-    prior.denoiser = module;
-  } else {
-    prior.model = read_prior(path);
-    prior.denoiser = make_denoiser(prior.model);
-  }
-  prior.denoiser->to(context.device);
-  log_message(LogLevel::kInfo, "prior " + path + ": " + to_string(prior.model.plane) +
-                                   ", trained on " + prior.model.training_data + ", " +
-                                   std::to_string(prior.model.training_steps) + " steps");
+  LoadedPrior prior = load_prior_file(path, context.device);
+  log_message(LogLevel::kInfo, "prior " + path + ": " + to_string(prior.model.plane) + ", trained on " +
+                                   prior.model.training_data + ", " + std::to_string(prior.model.training_steps) +
+                                   " steps");
   return prior;
 }
 

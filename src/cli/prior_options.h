@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/command.h"
+#include "data/io/loaded_prior.h"
 #include "priors/prior_model.h"
 #include "priors/slice_prior.h"
 
@@ -19,12 +20,6 @@ std::string shipped_prior_path(const std::string& file);
 
 // --prior, --plane, --max-batch, --memory-budget: the options of every command that applies a prior.
 void add_prior_options(po::options_description& options, bool required = true);
-
-struct LoadedPrior {
-  std::string path;                    // the file it was read from
-  PriorModel model;                    // for a TorchScript module: the sidecar's fields, no parameters
-  std::shared_ptr<Denoiser> denoiser;  // on the context's device, evaluation mode
-};
 
 // Reads the option `option` (default --prior; or the shipped `default_file` when the option is optional
 // and absent) onto the context's device: a diffrecon prior model file, or a TorchScript module with its

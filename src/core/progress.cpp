@@ -9,10 +9,35 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include "core/logging.h"
 
 namespace diffrecon {
+namespace {
+
+// The installed observer, guarded by observer_mutex().
+ProgressObserver& current_observer() {
+  static ProgressObserver observer;
+  return observer;
+}
+std::mutex& observer_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+}  // namespace
+
+ScopedProgressObserver::ScopedProgressObserver(ProgressObserver observer) {
+  std::lock_guard<std::mutex> lock(observer_mutex());
+  previous_ = std::exchange(current_observer(), std::move(observer));
+}
+
+ScopedProgressObserver::~ScopedProgressObserver() {
+  std::lock_guard<std::mutex> lock(observer_mutex());
+  current_observer() = std::move(previous_);
+}
+
 namespace {
 
 std::atomic<ProgressStyle> g_default_style{ProgressStyle::kAuto};
@@ -54,7 +79,8 @@ std::string format_duration(double seconds) {
     std::snprintf(buffer, sizeof buffer, "%lld:%02lld:%02lld", static_cast<long long>(h),
                   static_cast<long long>(m), static_cast<long long>(s));
   else
-    std::snprintf(buffer, sizeof buffer, "%02lld:%02lld", static_cast<long long>(m), static_cast<long long>(s));
+    std::snprintf(buffer, sizeof buffer, "%02lld:%02lld", static_cast<long long>(m),
+                  static_cast<long long>(s));
   return buffer;
 }
 
@@ -81,6 +107,12 @@ void Progress::advance(int64_t count) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (finished_) return;
   done_ += count;
+  ProgressObserver observer;
+  {
+    std::lock_guard<std::mutex> installed(observer_mutex());
+    observer = current_observer();
+  }
+  if (observer) observer(label_, done_, total_);
   const double t = now();
   const double interval = style_ == ProgressStyle::kBar ? options_.bar_interval_s : options_.line_interval_s;
   if (style_ != ProgressStyle::kSilent && t - last_render_ >= interval) {
@@ -119,8 +151,8 @@ void Progress::render(bool final_line) {
     constexpr int kWidth = 30;
     const int filled = static_cast<int>(fraction * kWidth);
     out << "\r" << label_ << " [" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] "
-        << summary(elapsed) << (final_line ? ", " + format_duration(elapsed) + " total"
-                                           : ", ETA " + format_duration(eta))
+        << summary(elapsed)
+        << (final_line ? ", " + format_duration(elapsed) + " total" : ", ETA " + format_duration(eta))
         << "\x1b[K" << (final_line ? "\n" : "") << std::flush;
   } else {
     out << label_ << ": " << (final_line ? "done " : "") << summary(elapsed) << " ("

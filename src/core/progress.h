@@ -9,18 +9,18 @@
 namespace diffrecon {
 
 enum class ProgressStyle {
-  kAuto,    // kBar when writing to a terminal, kLines otherwise, kSilent when the log level is kQuiet
-  kBar,     // one redrawn line: label, bar, count, rate, ETA
-  kLines,   // a plain line every `line_interval_s` seconds and one when done (logs, CI, batch jobs)
+  kAuto,   // kBar when writing to a terminal, kLines otherwise, kSilent when the log level is kQuiet
+  kBar,    // one redrawn line: label, bar, count, rate, ETA
+  kLines,  // a plain line every `line_interval_s` seconds and one when done (logs, CI, batch jobs)
   kSilent,
 };
 
 struct ProgressOptions {
   ProgressStyle style = ProgressStyle::kAuto;
-  std::ostream* out = nullptr;                 // nullptr: std::cerr
-  double line_interval_s = 10.0;               // kLines: seconds between lines
-  double bar_interval_s = 0.1;                 // kBar: seconds between redraws
-  std::function<double()> clock;               // seconds; empty: steady_clock
+  std::ostream* out = nullptr;    // nullptr: std::cerr
+  double line_interval_s = 10.0;  // kLines: seconds between lines
+  double bar_interval_s = 0.1;    // kBar: seconds between redraws
+  std::function<double()> clock;  // seconds; empty: steady_clock
 };
 
 // Reports progress of `total` units of work. advance() is thread-safe.
@@ -57,6 +57,22 @@ class Progress {
   std::string status_;
   bool finished_ = false;
   mutable std::mutex mutex_;
+};
+
+// Called on every advance() of every Progress while installed (e.g. the ITK filter turns it into ITK
+// progress and iteration events): the label, the units done and the total.
+using ProgressObserver = std::function<void(const std::string& label, int64_t done, int64_t total)>;
+
+// Installs `observer` for its lifetime (process-wide; the previous one comes back afterwards).
+class ScopedProgressObserver {
+ public:
+  explicit ScopedProgressObserver(ProgressObserver observer);
+  ~ScopedProgressObserver();
+  ScopedProgressObserver(const ScopedProgressObserver&) = delete;
+  ScopedProgressObserver& operator=(const ScopedProgressObserver&) = delete;
+
+ private:
+  ProgressObserver previous_;
 };
 
 // Style used by ProgressStyle::kAuto; set once by the CLI from --quiet / --progress.
