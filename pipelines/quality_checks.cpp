@@ -9,7 +9,9 @@
 namespace diffrecon {
 namespace {
 
-double l2_norm(const torch::Tensor& t) { return t.abs().to(torch::kDouble).pow(2).sum().sqrt().item<double>(); }
+double l2_norm(const torch::Tensor& t) {
+  return t.abs().to(torch::kDouble).pow(2).sum().sqrt().item<double>();
+}
 
 }  // namespace
 

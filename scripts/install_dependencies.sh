@@ -10,6 +10,7 @@ packages=(
   dicom3tools dcm2niix             # DICOM validation in the tests (dciodvfy, dcm2niix)
   libboost-program-options-dev
   nlohmann-json3-dev               # JSON: batch manifests, QA, summaries
+  chromium                         # headless: the batch report test opens report.html
   libgtest-dev
   mricron-data                     # the Colin27 head (ch2.nii.gz) for demos and training
   bart                             # BART: ESPIRiT and file-format agreement tests

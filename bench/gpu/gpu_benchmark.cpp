@@ -121,7 +121,8 @@ SlicePrior shipped_architecture_prior(torch::Device device) {
 }
 
 void projector_rows(const Options& o) {
-  std::cout << "\n### Parallel-beam projector\n\n| volume | views | forward s | GUPS | back s | GUPS |\n|---|---|---|---|---|---|\n";
+  std::cout << "\n### Parallel-beam projector\n\n| volume | views | forward s | GUPS | back s | GUPS "
+               "|\n|---|---|---|---|---|---|\n";
   const std::vector<std::vector<int64_t>> shapes{{o.size, o.size, o.size}, o.large};
   for (const auto& shape : shapes) {
     for (const int views : {8, 180}) {
@@ -134,11 +135,21 @@ void projector_rows(const Options& o) {
       const auto projector = parallel_beam_projector(g);
       const auto x = torch::rand({g.nz, g.ny, g.nx}).to(o.device);
       const auto y = torch::rand({g.nz, views, g.detector_count}).to(o.device);
-      const double forward = bench::median_seconds([&] { projector->apply(x); synchronize(o.device); }, o.repeats);
-      const double back = bench::median_seconds([&] { projector->adjoint(y); synchronize(o.device); }, o.repeats);
+      const double forward = bench::median_seconds(
+          [&] {
+            projector->apply(x);
+            synchronize(o.device);
+          },
+          o.repeats);
+      const double back = bench::median_seconds(
+          [&] {
+            projector->adjoint(y);
+            synchronize(o.device);
+          },
+          o.repeats);
       const double updates = double(g.nz * g.ny * g.nx) * views / 1e9;
-      std::cout << "| " << shape_text(g.nz, g.ny, g.nx) << " | " << views << " | " << format("%.4f", forward) << " | "
-                << format("%.1f", updates / forward) << " | " << format("%.4f", back) << " | "
+      std::cout << "| " << shape_text(g.nz, g.ny, g.nx) << " | " << views << " | " << format("%.4f", forward)
+                << " | " << format("%.1f", updates / forward) << " | " << format("%.4f", back) << " | "
                 << format("%.1f", updates / back) << " |\n";
     }
   }
@@ -154,12 +165,13 @@ struct PipelineRow {
 };
 
 void print_pipeline_rows(const std::vector<PipelineRow>& rows) {
-  std::cout << "\n### Pipelines\n\n| run | volume | wall s | network s | non-network s | non-network % | NFE | memory | note |\n"
+  std::cout << "\n### Pipelines\n\n| run | volume | wall s | network s | non-network s | non-network % | NFE "
+               "| memory | note |\n"
             << "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : rows) {
     const double other = r.report.total_seconds - r.report.network_seconds;
-    std::cout << "| " << r.name << " | " << r.volume << " | " << format("%.1f", r.report.total_seconds) << " | "
-              << format("%.1f", r.report.network_seconds) << " | " << format("%.1f", other) << " | "
+    std::cout << "| " << r.name << " | " << r.volume << " | " << format("%.1f", r.report.total_seconds)
+              << " | " << format("%.1f", r.report.network_seconds) << " | " << format("%.1f", other) << " | "
               << format("%.1f", 100 * other / r.report.total_seconds) << " | " << r.report.network_evaluations
               << " | " << r.memory << " | " << r.note << " |\n";
   }
@@ -174,7 +186,8 @@ PipelineRow dds_ct(const Options& o, const std::vector<int64_t>& shape, int step
   DdsConfig config = dds_defaults(Modality::kCt);
   config.steps = steps;
   const MemoryMeter meter(o.device);
-  PipelineRow row{"DDS " + std::to_string(steps) + " steps, 8-view CT", shape_text(shape[0], shape[1], shape[2])};
+  PipelineRow row{"DDS " + std::to_string(steps) + " steps, 8-view CT",
+                  shape_text(shape[0], shape[1], shape[2])};
   const auto problem = ct_diffusion_problem(m, o.device, kWaterAttenuation);
   dds_reconstruction(problem, prior, config, o.device, 1, &row.report);
   synchronize(o.device);
@@ -193,7 +206,8 @@ PipelineRow dds_mri(const Options& o) {
   DdsConfig config = dds_defaults(Modality::kMri);
   config.steps = o.steps;
   const MemoryMeter meter(o.device);
-  PipelineRow row{"DDS " + std::to_string(o.steps) + " steps, ×8 8-coil MRI", shape_text(o.size, o.size, o.size)};
+  PipelineRow row{"DDS " + std::to_string(o.steps) + " steps, ×8 8-coil MRI",
+                  shape_text(o.size, o.size, o.size)};
   const auto problem = mri_diffusion_problem(m, o.device, false, CoilMapSource::kAuto, 0);
   dds_reconstruction(problem, prior, config, o.device, 1, &row.report);
   synchronize(o.device);
@@ -238,12 +252,18 @@ int run(int argc, char** argv) {
       if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
       return argv[++i];
     };
-    if (arg == "--device") o.device = parse_device(value());
-    else if (arg == "--size") o.size = std::stoll(value());
-    else if (arg == "--large") o.large = parse_shape(value());
-    else if (arg == "--steps") o.steps = std::stoi(value());
-    else if (arg == "--mbir-steps") o.mbir_steps = std::stoi(value());
-    else if (arg == "--repeats") o.repeats = std::stoi(value());
+    if (arg == "--device")
+      o.device = parse_device(value());
+    else if (arg == "--size")
+      o.size = std::stoll(value());
+    else if (arg == "--large")
+      o.large = parse_shape(value());
+    else if (arg == "--steps")
+      o.steps = std::stoi(value());
+    else if (arg == "--mbir-steps")
+      o.mbir_steps = std::stoi(value());
+    else if (arg == "--repeats")
+      o.repeats = std::stoi(value());
     else if (arg == "--quick") {
       o.size = 32;
       o.large = {16, 64, 64};
@@ -262,7 +282,9 @@ int run(int argc, char** argv) {
   projector_rows(o);
   std::vector<PipelineRow> rows;
   const std::vector<std::function<PipelineRow()>> cases{
-      [&] { return dds_ct(o, {o.size, o.size, o.size}, o.steps); },
+      [&] {
+        return dds_ct(o, {o.size, o.size, o.size}, o.steps);
+      },
       [&] { return dds_mri(o); },
       [&] { return diffusion_mbir_ct(o); },
       [&] { return dds_ct(o, o.large, o.steps); },

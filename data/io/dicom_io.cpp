@@ -1,8 +1,12 @@
 #include "data/io/dicom_io.h"
 
+#include <gdcmAttribute.h>
 #include <gdcmImageHelper.h>
+#include <gdcmReader.h>
+#include <gdcmSequenceOfItems.h>
 #include <gdcmTrace.h>
 #include <gdcmUIDGenerator.h>
+#include <gdcmWriter.h>
 #include <itkGDCMImageIO.h>
 #include <itkImage.h>
 #include <itkImageSeriesReader.h>
@@ -99,7 +103,8 @@ std::vector<SliceFile> dicom_files(const std::string& directory) {
     if (!entry.is_regular_file(ec)) continue;
     std::ifstream file(entry.path(), std::ios::binary);
     char magic[4] = {};
-    if (file.seekg(128) && file.read(magic, 4) && std::string(magic, 4) == "DICM") paths.push_back(entry.path().string());
+    if (file.seekg(128) && file.read(magic, 4) && std::string(magic, 4) == "DICM")
+      paths.push_back(entry.path().string());
   }
   if (ec) throw IoError(directory + ": cannot list the directory: " + ec.message());
   std::sort(paths.begin(), paths.end());
@@ -121,7 +126,8 @@ double sort_slices(std::vector<SliceFile>& slices, const std::string& where) {
   std::vector<std::pair<double, size_t>> order;
   for (size_t k = 0; k < slices.size(); ++k) {
     const auto ipp = parse_numbers(tag(slices[k].header, "0020|0032"));
-    if (ipp.size() != 3) throw IoError(slices[k].path + ": ImagePositionPatient (0020,0032) is missing or malformed");
+    if (ipp.size() != 3)
+      throw IoError(slices[k].path + ": ImagePositionPatient (0020,0032) is missing or malformed");
     if (parse_numbers(tag(slices[k].header, "0020|0037")) != iop)
       throw IoError(where + ": the slices of the series have different orientations");
     order.emplace_back(ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2], k);
@@ -189,6 +195,93 @@ void write_slices(const torch::Tensor& voxels, const Geometry& g, const std::vec
   }
 }
 
+// A referenced DICOM instance: SOP Class UID and SOP Instance UID.
+struct InstanceReference {
+  std::string sop_class;
+  std::string sop_instance;
+};
+
+// The instances of the series `series_uid` in `directory`.
+std::vector<InstanceReference> instances_of(const std::string& directory, const std::string& series_uid) {
+  std::vector<InstanceReference> instances;
+  for (const SliceFile& file : dicom_files(directory))
+    if (tag(file.header, "0020|000e") == series_uid)
+      instances.push_back({tag(file.header, "0008|0016"), tag(file.header, "0008|0018")});
+  return instances;
+}
+
+// A sequence item naming one instance: (0008,1150) and (0008,1155).
+gdcm::Item instance_item(const InstanceReference& instance) {
+  gdcm::Item item;
+  item.SetVLToUndefined();
+  gdcm::Attribute<0x0008, 0x1150> sop_class;
+  sop_class.SetValue(instance.sop_class);
+  item.GetNestedDataSet().Insert(sop_class.GetAsDataElement());
+  gdcm::Attribute<0x0008, 0x1155> sop_instance;
+  sop_instance.SetValue(instance.sop_instance);
+  item.GetNestedDataSet().Insert(sop_instance.GetAsDataElement());
+  return item;
+}
+
+gdcm::DataElement sequence_element(uint16_t group, uint16_t element, const std::vector<gdcm::Item>& items) {
+  gdcm::SmartPointer<gdcm::SequenceOfItems> sequence = new gdcm::SequenceOfItems();
+  sequence->SetLengthToUndefined();
+  for (const auto& item : items) sequence->AddItem(item);
+  gdcm::DataElement data(gdcm::Tag(group, element));
+  data.SetVR(gdcm::VR::SQ);
+  data.SetValue(*sequence);
+  data.SetVLToUndefined();
+  return data;
+}
+
+// Links each written file to the reference series (ITK's dictionaries carry no sequences, so GDCM
+// edits the files in the staging directory): SourceImageSequence (0008,2112) lists the reference's
+// instances (General Image module: the images this one derives from), and ReferencedSeriesSequence
+// (0008,1115) names the series with the same instances (Common Instance Reference module).
+void add_source_references(const std::vector<std::string>& files, const std::string& series_uid,
+                           const std::vector<InstanceReference>& instances, const std::string& directory) {
+  std::vector<gdcm::Item> instance_items;
+  for (const auto& instance : instances) instance_items.push_back(instance_item(instance));
+  gdcm::Item series;
+  series.SetVLToUndefined();
+  gdcm::Attribute<0x0020, 0x000e> uid;
+  uid.SetValue(series_uid);
+  series.GetNestedDataSet().Insert(uid.GetAsDataElement());
+  series.GetNestedDataSet().Insert(sequence_element(0x0008, 0x114a, instance_items));  // ReferencedInstanceSequence
+  const gdcm::DataElement referenced_series = sequence_element(0x0008, 0x1115, {series});
+  const gdcm::DataElement source_images = sequence_element(0x0008, 0x2112, instance_items);
+  for (const std::string& path : files) {
+    gdcm::Reader reader;
+    reader.SetFileName(path.c_str());
+    if (!reader.Read()) throw IoError(directory + ": cannot reopen " + path + " to add the source references");
+    gdcm::File& file = reader.GetFile();
+    file.GetDataSet().Replace(referenced_series);
+    file.GetDataSet().Replace(source_images);
+    gdcm::Writer writer;
+    writer.SetFile(file);
+    writer.SetFileName(path.c_str());
+    if (!writer.Write()) throw IoError(directory + ": cannot write the source references into " + path);
+  }
+}
+
+// The SeriesInstanceUID in the first item of a file's ReferencedSeriesSequence ("" when there is none).
+std::string referenced_series_uid(const std::string& path) {
+  gdcm::Reader reader;
+  reader.SetFileName(path.c_str());
+  if (!reader.ReadUpToTag(gdcm::Tag(0x0008, 0x1116))) return "";
+  const gdcm::DataSet& data = reader.GetFile().GetDataSet();
+  if (!data.FindDataElement(gdcm::Tag(0x0008, 0x1115))) return "";
+  const auto sequence = data.GetDataElement(gdcm::Tag(0x0008, 0x1115)).GetValueAsSQ();
+  if (!sequence || sequence->GetNumberOfItems() == 0) return "";
+  const gdcm::DataSet& item = sequence->GetItem(1).GetNestedDataSet();
+  if (!item.FindDataElement(gdcm::Tag(0x0020, 0x000e))) return "";
+  gdcm::Attribute<0x0020, 0x000e> uid;
+  uid.SetFromDataElement(item.GetDataElement(gdcm::Tag(0x0020, 0x000e)));
+  std::string text = uid.GetValue();
+  while (!text.empty() && (text.back() == '\0' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
 }  // namespace
 
 std::vector<DicomSeriesSummary> list_dicom_series(const std::string& path) {
@@ -199,7 +292,9 @@ std::vector<DicomSeriesSummary> list_dicom_series(const std::string& path) {
     auto it = std::find_if(out.begin(), out.end(), [&](const auto& s) { return s.series_uid == uid; });
     if (it == out.end()) {
       out.push_back({uid, tag(file.header, "0008|103e"), tag(file.header, "0008|0060"),
-                     tag(file.header, "0010|0010"), tag(file.header, "0010|0020"), tag(file.header, "0020|000d"), 0});
+                     tag(file.header, "0010|0010"), tag(file.header, "0010|0020"),
+                     tag(file.header, "0020|000d"), tag(file.header, "0020|0052"),
+                     referenced_series_uid(file.path), 0});
       it = out.end() - 1;
     }
     ++it->files;
@@ -255,13 +350,15 @@ Volume read_dicom_series(const std::string& path, const std::string& series_uid)
                          slice_spacing > 0 ? std::optional<double>(slice_spacing) : std::nullopt);
 }
 
-void write_dicom_series(const Volume& volume, const std::string& directory, const DicomWriteOptions& options) {
+void write_dicom_series(const Volume& volume, const std::string& directory,
+                        const DicomWriteOptions& options) {
   configure_toolkits();
   const std::string modality = options.modality;
   if (modality != "MR" && modality != "CT" && modality != "OT")
     throw InvalidArgument("DICOM modality must be MR, CT or OT, got '" + modality + "'");
-  const fs::path target(directory.size() > 1 && directory.back() == '/' ? directory.substr(0, directory.size() - 1)
-                                                                          : directory);
+  const fs::path target(directory.size() > 1 && directory.back() == '/'
+                            ? directory.substr(0, directory.size() - 1)
+                            : directory);
   std::error_code ec;
   const bool exists = fs::exists(target, ec);
   if (exists && (!fs::is_directory(target, ec) || !fs::is_empty(target, ec)))
@@ -300,8 +397,8 @@ void write_dicom_series(const Volume& volume, const std::string& directory, cons
     itk::EncapsulateMetaData<std::string>(d, key, value);
   };
   // Patient and study: copied from the reference, or a new anonymous study.
-  const char* copied[] = {"0010|0010", "0010|0020", "0010|0030", "0010|0040", "0008|0020", "0008|0030",
-                          "0008|0050", "0008|0090", "0020|0010", "0008|1030"};
+  const char* copied[] = {"0010|0010", "0010|0020", "0010|0030", "0010|0040", "0008|0020",
+                          "0008|0030", "0008|0050", "0008|0090", "0020|0010", "0008|1030"};
   for (const char* key : copied) set(base, key, reference.HasKey(key) ? tag(reference, key) : "");
   if (!reference.HasKey("0010|0010")) set(base, "0010|0010", "Anonymous");
   if (!reference.HasKey("0010|0020")) set(base, "0010|0020", "diffrecon");
@@ -310,9 +407,10 @@ void write_dicom_series(const Volume& volume, const std::string& directory, cons
   set(base, "0020|000d", study_uid);
   set(base, "0020|000e", series_uid);
   set(base, "0020|0052", frame_uid);
-  set(base, "0008|0008", modality == "MR"   ? "DERIVED\\SECONDARY\\OTHER"
-                         : modality == "CT" ? "DERIVED\\SECONDARY\\AXIAL"
-                                            : "DERIVED\\SECONDARY");
+  set(base, "0008|0008",
+      modality == "MR"   ? "DERIVED\\SECONDARY\\OTHER"
+      : modality == "CT" ? "DERIVED\\SECONDARY\\AXIAL"
+                         : "DERIVED\\SECONDARY");
   set(base, "0020|0060", "");  // Laterality: unknown
   set(base, "0018|5100", "");  // Patient Position: unknown
   set(base, "0008|0060", modality);
@@ -321,12 +419,13 @@ void write_dicom_series(const Volume& volume, const std::string& directory, cons
   set(base, "0028|0101", "16");
   set(base, "0028|0102", "15");
   set(base, "0028|0103", "1");
-  set(base, "0020|1040", "");  // Position Reference Indicator
+  set(base, "0020|1040", "");                           // Position Reference Indicator
   if (modality == "OT") set(base, "0008|0064", "WSD");  // Conversion Type: workstation
-  if (modality == "MR") {    // MR Image module: research-mode acquisition of unknown parameters
+  if (modality == "MR") {  // MR Image module: research-mode acquisition of unknown parameters
     set(base, "0018|0020", "RM");
     set(base, "0018|0021", "NONE");
-    for (const char* key : {"0018|0022", "0018|0023", "0018|0080", "0018|0081", "0018|0091"}) set(base, key, "");
+    for (const char* key : {"0018|0022", "0018|0023", "0018|0080", "0018|0081", "0018|0091"})
+      set(base, key, "");
   }
   if (modality == "CT") {
     set(base, "0018|0060", "");  // KVP
@@ -336,17 +435,21 @@ void write_dicom_series(const Volume& volume, const std::string& directory, cons
   set(base, "0008|0021", date);
   set(base, "0008|0031", time);
   set(base, "0008|103e", options.series_description.substr(0, 64));
-  if (!options.derivation_description.empty()) set(base, "0008|2111", options.derivation_description.substr(0, 1024));
+  if (!options.derivation_description.empty())
+    set(base, "0008|2111", options.derivation_description.substr(0, 1024));
   set(base, "0020|0011", "1001");
   set(base, "0028|0030", format_number(g.spacing[1]) + "\\" + format_number(g.spacing[0]));
   set(base, "0018|0050", format_number(g.spacing[2]));
-  set(base, "0020|0037", format_number(g.direction[0]) + "\\" + format_number(g.direction[3]) + "\\" +
-                             format_number(g.direction[6]) + "\\" + format_number(g.direction[1]) + "\\" +
-                             format_number(g.direction[4]) + "\\" + format_number(g.direction[7]));
+  set(base, "0020|0037",
+      format_number(g.direction[0]) + "\\" + format_number(g.direction[3]) + "\\" +
+          format_number(g.direction[6]) + "\\" + format_number(g.direction[1]) + "\\" +
+          format_number(g.direction[4]) + "\\" + format_number(g.direction[7]));
   set(base, "0028|1052", format_number(intercept));
   set(base, "0028|1053", format_number(slope));
-  if (modality == "CT") set(base, "0028|1054", "HU");
-  else set(base, "0028|1054", "US");
+  if (modality == "CT")
+    set(base, "0028|1054", "HU");
+  else
+    set(base, "0028|1054", "US");
 
   std::vector<Dictionary> dictionaries;
   std::vector<std::string> files;
@@ -370,6 +473,11 @@ void write_dicom_series(const Volume& volume, const std::string& directory, cons
     write_slices<int16_t>(data.to(torch::kShort).contiguous(), g, files, dictionaries, directory);
   else
     write_slices<float>(data, g, files, dictionaries, directory);
+  if (reference.HasKey("0020|000e")) {
+    const std::string reference_series = tag(reference, "0020|000e");
+    add_source_references(files, reference_series,
+                          instances_of(directory_of(options.reference_series), reference_series), directory);
+  }
   if (exists) {
     fs::remove(target, ec);  // empty, checked above
   }

@@ -15,6 +15,8 @@ struct DicomSeriesSummary {
   std::string patient_name;
   std::string patient_id;
   std::string study_uid;
+  std::string frame_of_reference_uid;
+  std::string referenced_series_uid;  // the first item of ReferencedSeriesSequence, if any
   size_t files = 0;
 };
 

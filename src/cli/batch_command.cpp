@@ -1,9 +1,11 @@
 // diffrecon batch: every study of a manifest reconstructed in a process of its own (`diffrecon
 // reconstruct`), so a bad file, an exhausted memory or a crash ends that study only. Layout of OUT:
-//   OUT/<id>/       a finished study (done or failed): recon.nii.gz and qa.json when done, log.txt,
-//                   study.json (status, hash of inputs and settings, time, attempts, error)
+//   OUT/<id>/       a finished study (done or failed): recon.nii.gz, qa.json, preview.png (and std.nii.gz
+//                   with samples) when done, log.txt, study.json (status, hash of inputs and settings,
+//                   time, attempts, error)
 //   OUT/.partial/   studies in progress; a study moves to OUT/<id>/ by rename(2) once its process ended
-//   OUT/summary.csv, OUT/summary.json   every study of the manifest, rewritten after each one
+//   OUT/summary.csv, OUT/summary.json, OUT/report.html   every study of the manifest, rewritten after
+//                   each one
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,9 +19,11 @@
 
 #include "cli/batch/child_process.h"
 #include "cli/batch/content_hash.h"
+#include "cli/batch/html_report.h"
 #include "cli/batch/manifest.h"
 #include "cli/batch/study_record.h"
 #include "cli/command.h"
+#include "cli/text_file.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/threading.h"
@@ -36,7 +40,9 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kVolumeName = "recon.nii.gz";
 constexpr const char* kPartialFolder = ".partial";
 // Options the batch sets for every study; a manifest column may override seed and device only.
-const std::set<std::string> kReservedColumns{"output", "qa", "threads", "config", "help", "quiet", "progress"};
+const std::set<std::string> kReservedColumns{"output",       "qa",       "preview",   "std-output",
+                                             "dicom-output", "threads",  "config",    "help",
+                                             "quiet",        "progress", "executable"};
 const std::set<std::string> kCommonColumns{"seed", "device", "log-level", "fftw-measure"};
 
 struct Settings {
@@ -56,25 +62,42 @@ void check_columns(const std::vector<Study>& studies) {
   add_reconstruct_options(reconstruct);
   for (const Study& s : studies)
     for (const auto& [name, value] : s.options)
-      if (kReservedColumns.count(name) || (!kCommonColumns.count(name) && !reconstruct.find_nothrow(name, false)))
-        throw UsageError("manifest column '" + name + "' (study " + s.id +
-                         ") is not a reconstruct option a study may set (see 'diffrecon reconstruct --help')");
+      if (kReservedColumns.count(name) ||
+          (!kCommonColumns.count(name) && !reconstruct.find_nothrow(name, false)))
+        throw UsageError(
+            "manifest column '" + name + "' (study " + s.id +
+            ") is not a reconstruct option a study may set (see 'diffrecon reconstruct --help')");
 }
 
 // The hash that --resume compares: every input's content and every setting of the study.
 std::string study_hash(const Study& s, const Settings& settings) {
-  std::string text = "diffrecon " DIFFRECON_VERSION "\nmethod=" + s.method + "\ninput=" + content_hash(s.input);
+  std::string text =
+      "diffrecon " DIFFRECON_VERSION "\nmethod=" + s.method + "\ninput=" + content_hash(s.input);
   if (!s.prior.empty()) text += "\nprior=" + content_hash(s.prior);
   if (!s.reference.empty()) text += "\nreference=" + content_hash(s.reference);
   text += "\nseed=" + std::to_string(settings.seed) + "\ndevice=" + settings.device;
-  for (const auto& [name, value] : s.options) text += "\n" + name + "=" + value;
+  for (const auto& [name, value] : s.options)
+    text += "\n" + name + "=" + (is_path_option(name) ? content_hash(value) : value);
   return text_hash(text);
 }
 
 std::vector<std::string> study_command(const Study& s, const Settings& settings, const fs::path& folder) {
-  std::vector<std::string> argv{settings.executable, "reconstruct", "--input", s.input, "--method", s.method,
-                                "--output", (folder / kVolumeName).string(), "--qa", (folder / "qa.json").string(),
-                                "--threads", std::to_string(settings.threads_per_study), "--progress", "lines"};
+  std::vector<std::string> argv{settings.executable,
+                                "reconstruct",
+                                "--input",
+                                s.input,
+                                "--method",
+                                s.method,
+                                "--output",
+                                (folder / kVolumeName).string(),
+                                "--qa",
+                                (folder / "qa.json").string(),
+                                "--preview",
+                                (folder / "preview.png").string(),
+                                "--threads",
+                                std::to_string(settings.threads_per_study),
+                                "--progress",
+                                "lines"};
   if (!s.prior.empty()) argv.insert(argv.end(), {"--prior", s.prior});
   if (!s.reference.empty()) argv.insert(argv.end(), {"--reference", s.reference});
   std::set<std::string> given;
@@ -82,6 +105,10 @@ std::vector<std::string> study_command(const Study& s, const Settings& settings,
     argv.insert(argv.end(), {"--" + name, value});
     given.insert(name);
   }
+  if (given.count("reference-dicom"))
+    argv.insert(argv.end(), {"--dicom-output", (folder / "dicom").string()});
+  if (given.count("samples") && s.options_value("samples") != "1")
+    argv.insert(argv.end(), {"--std-output", (folder / "std.nii.gz").string()});
   if (!given.count("seed")) argv.insert(argv.end(), {"--seed", std::to_string(settings.seed)});
   if (!given.count("device")) argv.insert(argv.end(), {"--device", settings.device});
   return argv;
@@ -97,7 +124,8 @@ std::string error_from_log(const fs::path& log, int exit_code) {
     if (line.find("error") != std::string::npos || line.rfind("diffrecon", 0) == 0) last_error = line;
   }
   std::string message = !last_error.empty() ? last_error : last;
-  if (exit_code > 128) message = "killed by signal " + std::to_string(exit_code - 128) + (message.empty() ? "" : "; " + message);
+  if (exit_code > 128)
+    message = "killed by signal " + std::to_string(exit_code - 128) + (message.empty() ? "" : "; " + message);
   return message.empty() ? "exit code " + std::to_string(exit_code) : message;
 }
 
@@ -130,9 +158,12 @@ class BatchRun {
   int run() {
     fs::create_directories(settings_.out / kPartialFolder);
     int failed = 0;
-    for (auto it = queue_.begin(); it != queue_.end();) it = skip_if_unchanged(it) ? queue_.erase(it) : std::next(it);
+    for (auto it = queue_.begin(); it != queue_.end();)
+      it = skip_if_unchanged(it) ? queue_.erase(it) : std::next(it);
     Log(LogLevel::kInfo) << "batch: " << queue_.size() << " of " << manifest_.size() << " studies to run, "
-                         << settings_.jobs << " at a time, " << settings_.threads_per_study << " threads each";
+                         << settings_.jobs << " at a time, " << settings_.threads_per_study
+                         << " threads each";
+    load_records();
     write_summary();
     while (!queue_.empty() || !running_.empty()) {
       while (!queue_.empty() && static_cast<int>(running_.size()) < settings_.jobs) {
@@ -150,6 +181,8 @@ class BatchRun {
     }
     std::error_code ignored;
     fs::remove(settings_.out / kPartialFolder, ignored);  // only when empty (another shard may be running)
+    load_records();  // other shards' studies as they are now
+    write_summary();
     return failed;
   }
 
@@ -167,7 +200,8 @@ class BatchRun {
   bool skip_if_unchanged(std::deque<Job>::iterator job) {
     if (!settings_.resume) return false;
     const auto record = read_study_record(final_folder(job->study));
-    if (!record || record->status != "done" || !fs::exists(final_folder(job->study) / kVolumeName)) return false;
+    if (!record || record->status != "done" || !fs::exists(final_folder(job->study) / kVolumeName))
+      return false;
     try {
       if (record->hash != study_hash(job->study, settings_)) return false;
     } catch (const Error&) {
@@ -185,7 +219,8 @@ class BatchRun {
     ++job.attempts;
     try {
       job.hash = study_hash(job.study, settings_);
-      const pid_t pid = start_child(study_command(job.study, settings_, partial), (partial / "log.txt").string());
+      const pid_t pid =
+          start_child(study_command(job.study, settings_, partial), (partial / "log.txt").string());
       Log(LogLevel::kInfo) << "batch: " << job.study.id << ": started (" << job.study.method << ", attempt "
                            << job.attempts << ")";
       running_.emplace(pid, std::move(job));
@@ -206,7 +241,8 @@ class BatchRun {
       return;
     }
     if (!done) ++failed;
-    conclude(job, done ? "done" : "failed", exit_code, done ? "" : error_from_log(partial / "log.txt", exit_code));
+    conclude(job, done ? "done" : "failed", exit_code,
+             done ? "" : error_from_log(partial / "log.txt", exit_code));
   }
 
   void conclude(const Job& job, const std::string& status, int exit_code, const std::string& error) {
@@ -226,29 +262,37 @@ class BatchRun {
     publish(partial, final_folder(job.study));
     (status == "done" ? Log(LogLevel::kInfo) : Log(LogLevel::kError))
         << "batch: " << job.study.id << ": " << status << (error.empty() ? "" : ": " + error);
+    records_[job.study.row] = record_of(job.study);
     write_summary();
   }
 
-  // Every study of the manifest (all shards) as the output folder has it now.
+  // The study as its output folder has it (pending when there is no readable record).
+  StudyRecord record_of(const Study& s) const {
+    auto record = read_study_record(final_folder(s));
+    if (record && record->id == s.id) return *record;
+    StudyRecord pending;
+    pending.id = s.id;
+    pending.input = s.input;
+    pending.method = s.method;
+    return pending;
+  }
+
+  void load_records() {
+    records_.clear();
+    for (const Study& s : manifest_) records_.push_back(record_of(s));
+  }
+
+  // OUT/summary.csv, OUT/summary.json and OUT/report.html: every study of the manifest (all shards).
   void write_summary() const {
-    std::vector<StudyRecord> records;
-    for (const Study& s : manifest_) {
-      auto record = read_study_record(final_folder(s));
-      if (!record || record->id != s.id) {
-        record = StudyRecord{};
-        record->id = s.id;
-        record->input = s.input;
-        record->method = s.method;
-      }
-      records.push_back(std::move(*record));
-    }
-    write_summaries(records, settings_.out);
+    write_summaries(records_, settings_.out);
+    write_text_atomically(settings_.out / "report.html", html_report(records_, settings_.out));
   }
 
   std::vector<Study> manifest_;
   Settings settings_;
   std::deque<Job> queue_;
   std::map<pid_t, Job> running_;
+  std::vector<StudyRecord> records_;  // in manifest order: row r at index r
 };
 
 // --shard, else Slurm's job-array variables, else the whole manifest.
@@ -267,12 +311,13 @@ Shard shard_of(const po::variables_map& vm) {
 }  // namespace
 
 void add_batch_options(po::options_description& options) {
+  // clang-format off
   options.add_options()
       ("manifest", po::value<std::string>()->required()->value_name("FILE"),
        "studies.csv (header: id,input,method[,prior][,reference][,any reconstruct option]) or studies.json "
        "(a list of objects with those keys); relative paths are relative to the manifest")
       ("output-dir", po::value<std::string>()->required()->value_name("OUT"),
-       "results: OUT/<id>/ per study, OUT/summary.csv and OUT/summary.json")
+       "results: OUT/<id>/ per study, OUT/summary.csv, OUT/summary.json and OUT/report.html")
       ("jobs", po::value<int>()->default_value(1)->value_name("N"),
        "studies at a time, each in its own process with --threads / N threads")
       ("shard", po::value<std::string>()->value_name("i/N"),
@@ -282,6 +327,7 @@ void add_batch_options(po::options_description& options) {
       ("retries", po::value<int>()->default_value(0)->value_name("K"), "run a failed study up to K more times")
       ("executable", po::value<std::string>()->value_name("PATH"),
        "the diffrecon executable that runs each study (default: this one)");
+  // clang-format on
 }
 
 int run_batch(const Context& context) {
@@ -294,7 +340,8 @@ int run_batch(const Context& context) {
   settings.seed = static_cast<int64_t>(context.seed);
   settings.device = vm["device"].as<std::string>();
   if (settings.jobs < 1 || settings.retries < 0) throw UsageError("--jobs must be >= 1 and --retries >= 0");
-  settings.executable = vm.count("executable") ? vm["executable"].as<std::string>() : fs::read_symlink("/proc/self/exe").string();
+  settings.executable = vm.count("executable") ? vm["executable"].as<std::string>()
+                                               : fs::read_symlink("/proc/self/exe").string();
   const int threads = vm["threads"].as<int>() > 0 ? vm["threads"].as<int>() : hardware_threads();
   settings.threads_per_study = std::max(1, threads / settings.jobs);
 

@@ -2,20 +2,19 @@
 #include <iomanip>
 
 #include "cli/command.h"
+#include "cli/preview.h"
 #include "cli/prior_options.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/metrics.h"
 #include "core/stopwatch.h"
 #include "data/io/colin27.h"
-#include "data/io/png_file.h"
 #include "data/io/volume_io.h"
 #include "pipelines/ct/classical_ct.h"
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
 #include "pipelines/dds_reconstruction.h"
 #include "pipelines/reconstruction_methods.h"
-#include "priors/slice_plane.h"
 
 // The main job on the embedded data: sparse-view CT of the Colin27 head's held-out slab (Debian's
 // mricron-data), reconstructed by FBP, ADMM-TV and DDS with the shipped prior, scored against the truth
@@ -32,22 +31,11 @@ struct DemoResult {
   double seconds;
 };
 
-// The central axial, coronal and sagittal slices of a [Z, Y, X] volume, each centred in a square of
-// the largest extent, coronal and sagittal with z pointing up: [3, S, S].
-torch::Tensor orthogonal_views(const torch::Tensor& v) {
-  const int64_t size = std::max({v.size(0), v.size(1), v.size(2)});
-  const auto axial = v.select(0, v.size(0) / 2);
-  const auto coronal = v.select(1, v.size(1) / 2).flip(0);
-  const auto sagittal = v.select(2, v.size(2) / 2).flip(0);
-  return torch::stack({fit_to_size(axial, size, size), fit_to_size(coronal, size, size),
-                       fit_to_size(sagittal, size, size)});
-}
-
 // Rows: the reference then every result; columns: axial, coronal, sagittal; grey levels [0, max(truth)].
 void write_figure(const Volume& truth, const std::vector<DemoResult>& results, const std::string& path) {
-  std::vector<torch::Tensor> views{orthogonal_views(truth.data().to(torch::kCPU))};
-  for (const auto& r : results) views.push_back(orthogonal_views(r.volume.data().to(torch::kCPU, torch::kFloat)));
-  write_png(image_grid(torch::cat(views), 3, 0, truth.data().max().item<double>()), path);
+  std::vector<torch::Tensor> volumes{truth.data()};
+  for (const auto& r : results) volumes.push_back(r.volume.data());
+  write_preview(volumes, 0, truth.data().max().item<double>(), path);
 }
 
 // The metrics along a plane, NaN where the volume is too thin for SSIM's window across that plane.

@@ -19,15 +19,21 @@ namespace diffrecon::cli {
 //   seconds, network_seconds, network_evaluations, peak_memory_mib
 //   models                     each prior file with its content hash
 //   reference                  PSNR, SSIM, NMSE against a reference volume, when one is given
+//   posterior                  with several samples: their count and the mean and maximum standard deviation
 struct QualityInputs {
   const Measurement* measurement = nullptr;
   std::string input;
   std::string method;
   const Volume* result = nullptr;
+  std::string classical_method;
+  const Volume* classical = nullptr;  // the classical reconstruction (the result itself when it is one)
+  const Volume* reference = nullptr;  // optional, of the result's size
+  std::string reference_file;
+  const Volume* standard_deviation = nullptr;  // optional: of the posterior samples
+  int samples = 1;
   SamplerReport report;
   double seconds = 0;
   std::vector<std::string> model_files;
-  std::string reference_file;  // empty: none
   torch::Device device = torch::kCPU;
   uint64_t seed = 0;
 };

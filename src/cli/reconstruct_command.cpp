@@ -1,42 +1,40 @@
 #include <chrono>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "cli/command.h"
-#include "core/error.h"
-#include "core/logging.h"
-#include "data/io/measurement_file.h"
-#include "core/metrics.h"
-#include "data/io/raw_mri.h"
-#include "data/io/volume_io.h"
+#include "cli/preview.h"
 #include "cli/prior_options.h"
 #include "cli/quality_report.h"
 #include "cli/text_file.h"
-#include "pipelines/ct/classical_ct.h"
-#include "pipelines/dds_reconstruction.h"
-#include "pipelines/ddip.h"
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/metrics.h"
+#include "core/statistics.h"
+#include "data/io/any_measurement.h"
 #include "data/io/prior_file.h"
+#include "data/io/raw_mri.h"
+#include "data/io/volume_io.h"
+#include "pipelines/ct/classical_ct.h"
+#include "pipelines/ddip.h"
+#include "pipelines/dds_reconstruction.h"
 #include "pipelines/diffusion_mbir.h"
 #include "pipelines/mri/classical_mri.h"
-#include "pipelines/tpdm.h"
+#include "pipelines/posterior_samples.h"
 #include "pipelines/reconstruction_methods.h"
+#include "pipelines/tpdm.h"
 
 namespace diffrecon::cli {
 namespace {
 
 // The command-line options that are method settings (pipelines/method_settings.h), passed on as text
 // only when given, so that every method sees exactly what the user asked of it.
-const char* const kSettingOptions[] = {"filter", "iterations", "cg-iterations", "lambda", "rho", "tv",
-                                       "coil-combination", "coil-maps", "steps", "eta", "consistency",
-                                       "gamma", "intensity-scale", "alternation", "dps-weight", "kind",
-                                       "lora-rank", "adapt-steps", "adapt-slices", "learning-rate"};
-
-// Our measurement files, fastMRI HDF5 or ISMRMRD raw data, told apart by their content.
-Measurement load_measurement(const std::string& path) {
-  if (is_fastmri_file(path)) return read_fastmri(path);
-  if (is_ismrmrd_file(path)) return read_ismrmrd(path);
-  return read_measurement(path);
-}
+const char* const kSettingOptions[] = {
+    "filter",           "iterations",   "cg-iterations", "lambda", "rho",         "tv",
+    "coil-combination", "coil-maps",    "steps",         "eta",    "consistency", "gamma",
+    "intensity-scale",  "alternation",  "dps-weight",    "kind",   "lora-rank",   "adapt-steps",
+    "adapt-slices",     "learning-rate"};
 
 // fastMRI's evaluation: the magnitude centre-cropped to the file's reconstruction_rss, PSNR with the
 // reference's maximum as the peak. Prints nothing for files without a reference.
@@ -50,8 +48,20 @@ void report_against_fastmri_reference(const std::string& path, const Volume& vol
   }
   const auto cropped = x.narrow(1, (x.size(1) - reference.size(1)) / 2, reference.size(1))
                            .narrow(2, (x.size(2) - reference.size(2)) / 2, reference.size(2));
-  out << "PSNR against the file's reconstruction_rss (fastMRI convention): " << psnr_fastmri(reference, cropped)
-      << " dB\n";
+  out << "PSNR against the file's reconstruction_rss (fastMRI convention): "
+      << psnr_fastmri(reference, cropped) << " dB\n";
+}
+
+// The --reference volume, when given and of the result's size (else a warning and none).
+std::optional<Volume> read_reference(const std::string& path, const Volume& result) {
+  if (path.empty()) return std::nullopt;
+  Volume reference = read_volume(path);
+  if (reference.data().sizes() != result.data().sizes()) {
+    Log(LogLevel::kWarning) << "reconstruct: the reference " << path
+                            << " differs in size from the result; not compared";
+    return std::nullopt;
+  }
+  return reference;
 }
 
 }  // namespace
@@ -68,6 +78,7 @@ void add_reconstruct_options(po::options_description& options) {
     out << v;
     return out.str();
   };
+  // clang-format off
   options.add_options()
       ("input", po::value<std::string>()->required()->value_name("MEAS"),
        "measurements: a diffrecon measurement file (diffrecon simulate), a fastMRI HDF5 file or ISMRMRD raw data")
@@ -146,14 +157,26 @@ void add_reconstruct_options(po::options_description& options) {
        "write quality checks: data consistency |Ax - y|/|y|, difference to the classical reconstruction, time, "
        "peak memory, model hashes, metrics against --reference")
       ("reference", po::value<std::string>()->value_name("VOLUME"),
-       "a reference volume: PSNR/SSIM of the result against it (printed, and in --qa)");
+       "a reference volume: PSNR/SSIM of the result against it (printed, and in --qa and --preview)")
+      ("preview", po::value<std::string>()->value_name("FILE.png"),
+       "a PNG of the central axial, coronal and sagittal slices: rows result, classical reconstruction, "
+       "reference, standard deviation")
+      ("samples", po::value<int>()->default_value(1)->value_name("N"),
+       "diffusion methods: N posterior samples (seeds seed, seed+1, ...); --output gets their mean")
+      ("std-output", po::value<std::string>()->value_name("VOLUME"),
+       "with --samples N >= 2: write the per-voxel standard deviation of the samples")
+      ("reference-dicom", po::value<std::string>()->value_name("DIR"),
+       "a DICOM series of the patient: the result is also written to --dicom-output as a derived series of "
+       "its study and frame of reference (ReferencedSeriesSequence names it)")
+      ("dicom-output", po::value<std::string>()->value_name("DIR"), "where --reference-dicom's derived series goes");
+  // clang-format on
   add_prior_options(options, /*required=*/false);
 }
 
 int run_reconstruct(const Context& context) {
   const auto& vm = context.options;
   const std::string input = vm["input"].as<std::string>(), output = vm["output"].as<std::string>();
-  const Measurement m = load_measurement(input);
+  const Measurement m = read_any_measurement(input);
   const bool ct = m.modality == Modality::kCt;
   const std::string method =
       vm.count("method") ? vm["method"].as<std::string>() : default_reconstruction_method(m.modality);
@@ -169,7 +192,8 @@ int run_reconstruct(const Context& context) {
     const ReconstructionMethod& found = find_reconstruction_method(method, m.modality);
     // z-SR: the coronal prior sees z and takes the data, as in the official z-SR.
     const bool zsr = m.modality == Modality::kZsr;
-    if (vm.count("save-adapted") && method != "ddip") throw UsageError("--save-adapted applies to --method ddip");
+    if (vm.count("save-adapted") && method != "ddip")
+      throw UsageError("--save-adapted applies to --method ddip");
     for (const char* option : {"aux-prior", "aux-plane"})
       if (vm.count(option) && !found.needs_auxiliary_prior)
         throw UsageError(std::string("--") + option + " applies to --method tpdm");
@@ -182,19 +206,32 @@ int run_reconstruct(const Context& context) {
     if (found.needs_auxiliary_prior) {
       const LoadedPrior auxiliary =
           load_prior(context, zsr ? kDefaultPriorFile : kShippedCoronalPriorFile, "aux-prior");
-      request.auxiliary_prior = std::make_shared<SlicePrior>(make_slice_prior(context, auxiliary, false, "aux-plane"));
+      request.auxiliary_prior =
+          std::make_shared<SlicePrior>(make_slice_prior(context, auxiliary, false, "aux-plane"));
       model_files.push_back(auxiliary.path);
     }
   } catch (const SettingError& e) {
     throw UsageError(e.what());
   }
-  Log(LogLevel::kInfo) << "reconstruct: " << input << " (" << to_string(m.modality) << "), method " << method << " on "
-                       << context.device;
+  if (vm.count("reference-dicom") != vm.count("dicom-output"))
+    throw UsageError("--reference-dicom and --dicom-output go together");
+  const int samples = vm["samples"].as<int>();
+  if (samples < 1) throw UsageError("--samples must be >= 1");
+  if (vm.count("std-output") && samples < 2) throw UsageError("--std-output needs --samples 2 or more");
+  if (samples > 1 && vm.count("save-adapted"))
+    throw UsageError("--save-adapted takes one sample (--samples 1)");
+  Log(LogLevel::kInfo) << "reconstruct: " << input << " (" << to_string(m.modality) << "), method " << method
+                       << " on " << context.device
+                       << (samples > 1 ? ", " + std::to_string(samples) + " posterior samples" : "");
   const auto start = std::chrono::steady_clock::now();
   SamplerReport report;
+  std::optional<Volume> standard_deviation;
   const Volume volume = [&] {
     try {
-      return reconstruct(request, method, &report);
+      if (samples == 1) return reconstruct(request, method, &report);
+      PosteriorSamples posterior = posterior_samples(request, method, samples, &report);
+      standard_deviation = std::move(posterior.standard_deviation);
+      return std::move(posterior.mean);
     } catch (const SettingError& e) {
       throw UsageError(e.what());
     }
@@ -204,8 +241,21 @@ int run_reconstruct(const Context& context) {
   VolumeWriteOptions write;
   write.dicom.modality = ct ? "CT" : "MR";
   write.dicom.series_description = "diffrecon " + method;
-  write.dicom.derivation_description = "reconstructed by diffrecon (" + method + ") from " + input;
+  write.dicom.derivation_description = "reconstructed by diffrecon " DIFFRECON_VERSION " (" + method +
+                                       (model_files.empty() ? "" : ", prior " + model_files[0]) + ") from " +
+                                       input;
   write_volume(volume.to(torch::kCPU), output, write);
+  if (vm.count("reference-dicom")) {
+    VolumeWriteOptions dicom = write;
+    dicom.format = VolumeFormat::kDicom;
+    dicom.dicom.reference_series = vm["reference-dicom"].as<std::string>();
+    write_volume(volume.to(torch::kCPU), vm["dicom-output"].as<std::string>(), dicom);
+  }
+  if (vm.count("std-output")) {
+    VolumeWriteOptions std_write = write;
+    std_write.dicom.series_description = "diffrecon " + method + " posterior std";
+    write_volume(standard_deviation->to(torch::kCPU), vm["std-output"].as<std::string>(), std_write);
+  }
   if (vm.count("save-adapted")) {
     PriorModel adapted = loaded.model;
     adapted.parameters = report.adapted_parameters;
@@ -215,27 +265,54 @@ int run_reconstruct(const Context& context) {
     context.out << "wrote the adapted prior to " << vm["save-adapted"].as<std::string>() << "\n";
   }
   if (is_fastmri_file(input)) report_against_fastmri_reference(input, volume, context.out);
-  if (vm.count("qa") || vm.count("reference")) {
+
+  const std::string reference_file = vm.count("reference") ? vm["reference"].as<std::string>() : "";
+  const std::optional<Volume> reference = read_reference(reference_file, volume);
+  // The classical reconstruction: what the data alone give, for the QA and the preview.
+  const std::string classical_method = default_reconstruction_method(m.modality);
+  std::optional<Volume> classical;
+  if ((vm.count("qa") || vm.count("preview")) && method != classical_method) {
+    ReconstructionRequest baseline;
+    baseline.measurement = &m;
+    baseline.device = context.device;
+    classical = reconstruct(baseline, classical_method);
+  }
+  if (vm.count("qa")) {
     QualityInputs quality;
     quality.measurement = &m;
     quality.input = input;
     quality.method = method;
     quality.result = &volume;
+    quality.classical_method = classical_method;
+    quality.classical = classical ? &*classical : &volume;
+    quality.reference = reference ? &*reference : nullptr;
+    quality.reference_file = reference_file;
+    quality.standard_deviation = standard_deviation ? &*standard_deviation : nullptr;
+    quality.samples = samples;
     quality.report = report;
     quality.seconds = seconds;
     quality.model_files = model_files;
-    quality.reference_file = vm.count("reference") ? vm["reference"].as<std::string>() : "";
     quality.device = context.device;
     quality.seed = context.seed;
-    const auto qa = quality_report(quality);
-    if (vm.count("qa")) write_text_atomically(vm["qa"].as<std::string>(), qa.dump(2) + "\n");
-    if (qa["reference"].contains("psnr"))
-      context.out << std::fixed << std::setprecision(2) << "against " << quality.reference_file << ": PSNR "
-                  << qa["reference"]["psnr"].get<double>() << " dB, SSIM " << std::setprecision(4)
-                  << qa["reference"]["ssim"].get<double>() << "\n";
+    write_text_atomically(vm["qa"].as<std::string>(), quality_report(quality).dump(2) + "\n");
   }
-  context.out << std::fixed << std::setprecision(1) << method << ": " << volume.nx() << "x" << volume.ny() << "x"
-              << volume.nz() << " voxels in " << seconds << " s";
+  if (vm.count("preview")) {
+    // Rows: the result, the classical reconstruction, the reference, the standard deviation (scaled to
+    // the others' grey range at its own maximum).
+    const double high = percentile((reference ? *reference : volume).data().to(torch::kCPU).abs(), 99.9);
+    std::vector<torch::Tensor> rows{volume.data(), (classical ? *classical : volume).data()};
+    if (reference) rows.push_back(reference->data());
+    if (standard_deviation) {
+      const double peak = standard_deviation->data().max().item<double>();
+      rows.push_back(standard_deviation->data() * (peak > 0 ? high / peak : 0.0));
+    }
+    write_preview(rows, 0, high > 0 ? high : 1, vm["preview"].as<std::string>());
+  }
+  if (reference)
+    context.out << std::fixed << std::setprecision(2) << "against " << reference_file << ": PSNR "
+                << psnr(reference->data(), volume.data().to(reference->data().device())) << " dB\n";
+  context.out << std::fixed << std::setprecision(1) << method << ": " << volume.nx() << "x" << volume.ny()
+              << "x" << volume.nz() << " voxels in " << seconds << " s";
   if (report.network_evaluations > 0)
     context.out << " (network " << report.network_seconds << " s, " << report.network_evaluations << " NFE)";
   context.out << "; wrote " << output << "\n";

@@ -10,7 +10,8 @@ namespace diffrecon::cli {
 
 void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
   namespace fs = std::filesystem;
-  const fs::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(::getpid()));
+  const fs::path temporary =
+      path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(::getpid()));
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
     if (!(file << text) || !file.flush()) throw IoError("cannot write " + temporary.string());

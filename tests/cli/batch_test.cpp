@@ -1,10 +1,12 @@
 // diffrecon batch end to end with the real executable (each study runs in a process of its own).
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -15,6 +17,7 @@
 #include "cli/command.h"
 #include "core/logging.h"
 #include "core/progress.h"
+#include "data/io/dicom_io.h"
 #include "data/io/volume_io.h"
 #include "data/phantoms/ellipsoid_phantom.h"
 #include "testing/scratch_directory.h"
@@ -55,7 +58,8 @@ std::vector<std::string> leftovers(const fs::path& out) {
   std::vector<std::string> found;
   for (const auto& entry : fs::recursive_directory_iterator(out)) {
     const std::string name = entry.path().filename().string();
-    if (name == ".partial" || name.find(".tmp") != std::string::npos || name.find(".old") != std::string::npos)
+    if (name == ".partial" || name.find(".tmp") != std::string::npos ||
+        name.find(".old") != std::string::npos)
       found.push_back(entry.path().string());
   }
   return found;
@@ -69,11 +73,11 @@ class Batch : public testing::ScratchDirectoryTest {
     Geometry geometry;
     geometry.spacing = {2.0, 2.0, 2.0};
     write_volume(Volume(shepp_logan_3d(12, 24, 24), geometry), path("head.nii.gz"));
-    ASSERT_EQ(invoke({"simulate", "ct", "--input", path("head.nii.gz"), "--output", path("ct.h5"), "--views", "8",
-                      "--scale", "0.02"}),
+    ASSERT_EQ(invoke({"simulate", "ct", "--input", path("head.nii.gz"), "--output", path("ct.h5"), "--views",
+                      "8", "--scale", "0.02"}),
               0);
-    ASSERT_EQ(invoke({"simulate", "mri", "--input", path("head.nii.gz"), "--output", path("mri.h5"), "--coils", "4",
-                      "--acceleration", "4"}),
+    ASSERT_EQ(invoke({"simulate", "mri", "--input", path("head.nii.gz"), "--output", path("mri.h5"),
+                      "--coils", "4", "--acceleration", "4"}),
               0);
     std::ifstream ct(path("ct.h5"), std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(ct)), std::istreambuf_iterator<char>());
@@ -114,7 +118,8 @@ TEST_F(Batch, GoodStudiesFinishBadOnesAreReportedAndTheExitCodeIsOne) {
   EXPECT_GT(read_json(out / "mri-cg-sense" / "qa.json")["reference"]["psnr"].get<double>(), 20.0);
   const json summary = read_json(out / "summary.json");
   for (const auto& study : summary["studies"]) {
-    if (study["id"] == "corrupt") EXPECT_NE(study["error"].get<std::string>().find("corrupt.h5"), std::string::npos);
+    if (study["id"] == "corrupt")
+      EXPECT_NE(study["error"].get<std::string>().find("corrupt.h5"), std::string::npos);
     if (study["id"] == "missing")
       EXPECT_NE(study["error"].get<std::string>().find("does not exist"), std::string::npos);
   }
@@ -178,6 +183,59 @@ TEST_F(Batch, TwoShardsCoverTheManifestExactlyOnce) {
       if (status == "done") done.insert(id);
   }
   EXPECT_EQ(done, (std::multiset<std::string>{"a", "b", "c", "d", "e"}));
+}
+
+// The output of `command` (stdout), or "" when it fails.
+std::string output_of(const std::string& command) {
+  std::string text;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    while (const size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) text.append(buffer, n);
+    if (::pclose(pipe) != 0) return "";
+  }
+  return text;
+}
+
+TEST_F(Batch, ReportShowsEveryStudyAndItsImagesLoadInHeadlessChromium) {
+  std::ofstream(path("studies.csv")) << "id,input,method,reference\n"
+                                        "ct,ct.h5,cgls,\n"
+                                        "mri,mri.h5,zero-filled,head.nii.gz\n"
+                                        "missing,absent.h5,fbp,\n";
+  EXPECT_EQ(invoke(batch_args("out")), 1);
+  const fs::path report = dir_ / "out" / "report.html";
+  std::ifstream file(report);
+  const std::string html((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  for (const char* expected : {"<img src=\"ct/preview.png\"", "<img src=\"mri/preview.png\"",
+                               "absent.h5 does not exist", "3 studies: 2 done, 1 failed"})
+    EXPECT_NE(html.find(expected), std::string::npos) << expected;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "mri" / "preview.png"));
+
+  if (std::system("command -v chromium > /dev/null 2>&1") != 0)
+    GTEST_SKIP() << "chromium is not installed (Debian: chromium; scripts/install_dependencies.sh)";
+  const std::string dom = output_of(
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu --virtual-time-budget=5000 "
+      "--dump-dom 'file://" +
+      report.string() + "' 2>/dev/null");
+  EXPECT_NE(dom.find("data-images=\"2/2\""), std::string::npos) << dom.substr(0, 2000);
+}
+
+TEST_F(Batch, DicomLinkedOutputsJoinTheReferenceStudy) {
+  VolumeWriteOptions modality;
+  modality.dicom.modality = "CT";
+  write_volume(read_volume(path("head.nii.gz")), path("patient/"), modality);
+  std::ofstream(path("studies.csv")) << "id,input,method,reference-dicom\nct,ct.h5,fbp,patient\n";
+  ASSERT_EQ(invoke(batch_args("out")), 0);
+  const auto reference = list_dicom_series(path("patient")),
+             derived = list_dicom_series(path("out/ct/dicom"));
+  ASSERT_EQ(derived.size(), 1u);
+  EXPECT_EQ(derived[0].study_uid, reference[0].study_uid);
+  EXPECT_EQ(derived[0].frame_of_reference_uid, reference[0].frame_of_reference_uid);
+  EXPECT_NE(derived[0].series_uid, reference[0].series_uid);
+  EXPECT_EQ(derived[0].referenced_series_uid, reference[0].series_uid);
+  EXPECT_EQ(derived[0].files, 12u);
+  std::ifstream slice(dir_ / "out" / "ct" / "dicom" / "IM00001.dcm", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(slice)), std::istreambuf_iterator<char>());
+  EXPECT_NE(bytes.find("reconstructed by diffrecon " DIFFRECON_VERSION " (fbp)"), std::string::npos);
 }
 
 TEST_F(Batch, UnknownColumnsAndBadShardsAreBadUsage) {

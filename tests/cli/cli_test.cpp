@@ -407,6 +407,31 @@ TEST_F(Cli, ReconstructWithDdsUsesThePriorAndReportsNetworkTime) {
   EXPECT_NE(mbir.out.find("6 NFE"), std::string::npos) << mbir.out;  // predictor + corrector per step
 }
 
+TEST_F(Cli, PosteriorSamplesWriteTheirMeanStdPreviewAndQa) {
+  ASSERT_EQ(invoke(with(tiny_training(path("p.h5"), 2), {"--phantom", "ellipses"})).code, 0);
+  write_phantom(path("v.nii.gz"), 16);
+  ASSERT_EQ(invoke({"simulate", "ct", "--input", path("v.nii.gz"), "--output", path("m.h5"), "--views", "8",
+                    "--scale", "0.02", "--quiet"}).code, 0);
+  const std::vector<std::string> base{"reconstruct", "--input", path("m.h5"), "--method", "dds", "--prior", path("p.h5"),
+                                      "--steps", "2", "--output", path("mean.nii.gz"), "--quiet"};
+  const auto r = invoke(with(base, {"--samples", "3", "--std-output", path("std.nii.gz"), "--preview", path("p.png"),
+                                    "--qa", path("qa.json"), "--reference", path("v.nii.gz")}));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Volume std_map = read_volume(path("std.nii.gz"));
+  EXPECT_EQ(std_map.geometry(), read_volume(path("mean.nii.gz")).geometry());
+  EXPECT_GT(std_map.data().max().item<double>(), 0.0);
+  EXPECT_TRUE(fs::exists(path("p.png")));
+  std::ifstream qa(path("qa.json"));
+  const std::string text((std::istreambuf_iterator<char>(qa)), std::istreambuf_iterator<char>());
+  for (const char* key : {"\"data_consistency\"", "\"relative_difference\"", "\"mean_standard_deviation\"",
+                          "\"psnr\"", "\"hash\"", "\"samples\": 3"})
+    EXPECT_NE(text.find(key), std::string::npos) << key;
+  // A deterministic method has nothing to sample; a deviation needs two samples.
+  EXPECT_EQ(invoke({"reconstruct", "--input", path("m.h5"), "--method", "fbp", "--samples", "2", "--output",
+                    path("f.nii.gz")}).code, 2);
+  EXPECT_EQ(invoke(with(base, {"--std-output", path("s.nii.gz")})).code, 2);
+}
+
 TEST_F(Cli, DiffusionMethodsReconstructMriDeterministically) {
   ASSERT_EQ(invoke(with(tiny_training(path("p.h5"), 2), {"--phantom", "ellipses"})).code, 0);
   write_phantom(path("v.nii.gz"), 16);

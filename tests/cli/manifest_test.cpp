@@ -53,13 +53,15 @@ TEST(BatchManifest, MalformedManifestsNameWhatIsWrong) {
   };
   EXPECT_NE(message("id,input\na,b.h5\n").find("'method' is missing"), std::string::npos);
   EXPECT_NE(message("id,input,method\na,b.h5\n").find("row 1: 2 fields"), std::string::npos);
-  EXPECT_NE(message("id,input,method\na,b,fbp\na,c,fbp\n").find("id 'a' appears in rows 1 and 2"), std::string::npos);
+  EXPECT_NE(message("id,input,method\na,b,fbp\na,c,fbp\n").find("id 'a' appears in rows 1 and 2"),
+            std::string::npos);
   EXPECT_NE(message("id,input,method\n../x,b,fbp\n").find("must be"), std::string::npos);
   EXPECT_NE(message("id,input,method\n.hidden,b,fbp\n").find("must be"), std::string::npos);
   EXPECT_NE(message("id,input,method\na,\"b,fbp\n").find("unterminated"), std::string::npos);
   EXPECT_NE(message("").find("empty manifest"), std::string::npos);
   EXPECT_NE(message("{\"id\": 1}", true).find("list"), std::string::npos);
-  EXPECT_NE(message("[{\"id\": \"a\", \"input\": [1], \"method\": \"fbp\"}]", true).find("'input'"), std::string::npos);
+  EXPECT_NE(message("[{\"id\": \"a\", \"input\": [1], \"method\": \"fbp\"}]", true).find("'input'"),
+            std::string::npos);
   EXPECT_NE(message("[{\"id\": ", true).find("not valid JSON"), std::string::npos);
 }
 
@@ -96,7 +98,8 @@ TEST(BatchShards, PartitionTheManifestExactlyOnce) {
   for (int i = 0; i < 3; ++i)
     for (const Study& s : select_shard(studies, parse_shard(std::to_string(i) + "/3"))) ++seen[s.row];
   for (const int count : seen) EXPECT_EQ(count, 1);
-  for (const char* bad : {"2/2", "1", "a/2", "0/0", "-1/2", "1/2/3"}) EXPECT_THROW(parse_shard(bad), InvalidArgument) << bad;
+  for (const char* bad : {"2/2", "1", "a/2", "0/0", "-1/2", "1/2/3"})
+    EXPECT_THROW(parse_shard(bad), InvalidArgument) << bad;
 }
 
 }  // namespace

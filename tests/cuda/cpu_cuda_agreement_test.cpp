@@ -79,7 +79,8 @@ TEST(CpuCudaAgreement, FilteredBackProjection) {
 TEST(CpuCudaAgreement, CglsAndAdmmTv) {
   SKIP_WITHOUT_CUDA();
   const auto m = ct_measurement(8);
-  EXPECT_LT(relative_error(cgls_reconstruction(m, {}, torch::kCPU).data(), cgls_reconstruction(m, {}, kCuda).data()),
+  EXPECT_LT(relative_error(cgls_reconstruction(m, {}, torch::kCPU).data(),
+                           cgls_reconstruction(m, {}, kCuda).data()),
             1e-3);
   AdmmTvConfig admm;
   admm.iterations = 10;
@@ -123,7 +124,8 @@ TEST(CpuCudaAgreement, DdsStepsWithAFixedSeed) {
   const auto priors = tiny_priors(1);
   DdsConfig config = dds_defaults(Modality::kCt);
   config.steps = 2;
-  const auto cpu = dds_reconstruction(ct_diffusion_problem(m, torch::kCPU, 0.02), priors.cpu, config, torch::kCPU, 5);
+  const auto cpu =
+      dds_reconstruction(ct_diffusion_problem(m, torch::kCPU, 0.02), priors.cpu, config, torch::kCPU, 5);
   const auto cuda = dds_reconstruction(ct_diffusion_problem(m, kCuda, 0.02), priors.cuda, config, kCuda, 5);
   EXPECT_TRUE(cuda.is_cuda());
   EXPECT_LT(relative_error(cpu, cuda), 1e-3);
@@ -135,9 +137,10 @@ TEST(CpuCudaAgreement, ComplexDdsOnMri) {
   const auto priors = tiny_priors(2);
   DdsConfig config = dds_defaults(Modality::kMri);
   config.steps = 2;
-  const auto cpu = dds_reconstruction(mri_diffusion_problem(m, torch::kCPU, true, CoilMapSource::kAuto, 0), priors.cpu, config,
-                                      torch::kCPU, 5);
-  const auto cuda = dds_reconstruction(mri_diffusion_problem(m, kCuda, true, CoilMapSource::kAuto, 0), priors.cuda, config, kCuda, 5);
+  const auto cpu = dds_reconstruction(mri_diffusion_problem(m, torch::kCPU, true, CoilMapSource::kAuto, 0),
+                                      priors.cpu, config, torch::kCPU, 5);
+  const auto cuda = dds_reconstruction(mri_diffusion_problem(m, kCuda, true, CoilMapSource::kAuto, 0),
+                                       priors.cuda, config, kCuda, 5);
   EXPECT_LT(relative_error(cpu, cuda), 1e-3);
 }
 
@@ -147,8 +150,8 @@ TEST(CpuCudaAgreement, DiffusionMbirStepsWithAFixedSeed) {
   const auto priors = tiny_priors(1);
   DiffusionMbirConfig config = diffusion_mbir_defaults(Modality::kCt);
   config.steps = 3;
-  const auto cpu = diffusion_mbir_reconstruction(ct_diffusion_problem(m, torch::kCPU, 0.02), priors.cpu, config,
-                                                 torch::kCPU, 5);
+  const auto cpu = diffusion_mbir_reconstruction(ct_diffusion_problem(m, torch::kCPU, 0.02), priors.cpu,
+                                                 config, torch::kCPU, 5);
   const auto cuda =
       diffusion_mbir_reconstruction(ct_diffusion_problem(m, kCuda, 0.02), priors.cuda, config, kCuda, 5);
   EXPECT_LT(relative_error(cpu, cuda), 1e-3);

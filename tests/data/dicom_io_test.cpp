@@ -206,6 +206,15 @@ TEST_F(DicomIo, ReferenceSeriesProvidesStudyAndFrameOfReference) {
   EXPECT_NE(derived[0].series_uid, ref[0].series_uid);
   EXPECT_EQ(derived[0].patient_id, ref[0].patient_id);
   EXPECT_EQ(derived[0].series_description, "diffrecon DDS");
+  EXPECT_EQ(derived[0].frame_of_reference_uid, ref[0].frame_of_reference_uid);
+  EXPECT_FALSE(derived[0].frame_of_reference_uid.empty());
+  EXPECT_EQ(derived[0].referenced_series_uid, ref[0].series_uid);
+  EXPECT_EQ(ref[0].referenced_series_uid, "");
+  EXPECT_TRUE(same_world_image(v, read_volume(path("derived")), 1, 1e-3));  // the edit kept every voxel
+  if (have_tool("dciodvfy")) {
+    const std::string report = run_tool("dciodvfy " + path("derived/IM00001.dcm"));
+    EXPECT_EQ(report.find("Error"), std::string::npos) << report;
+  }
 }
 
 TEST_F(DicomIo, RefusesNonEmptyDirectoryAndBadModality) {

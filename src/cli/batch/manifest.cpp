@@ -16,7 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // RFC 4180 records of `text`; blank lines are skipped.
 std::vector<std::vector<std::string>> csv_records(const std::string& text, const std::string& source) {
   std::vector<std::vector<std::string>> records;
@@ -47,7 +46,8 @@ std::vector<std::vector<std::string>> csv_records(const std::string& text, const
       }
     } else if (c == '"') {
       if (!field.empty())
-        throw InvalidArgument(source + ": line " + std::to_string(line) + ": a quote inside an unquoted field");
+        throw InvalidArgument(source + ": line " + std::to_string(line) +
+                              ": a quote inside an unquoted field");
       quoted = field_started = true;
     } else if (c == ',') {
       record.push_back(field);
@@ -75,21 +75,29 @@ bool is_safe_id(const std::string& id) {
 }
 
 // A study from column → value pairs (`where` names the row in messages).
-Study make_study(const std::vector<std::pair<std::string, std::string>>& cells, size_t row, const std::string& where) {
+Study make_study(const std::vector<std::pair<std::string, std::string>>& cells, size_t row,
+                 const std::string& where) {
   Study study;
   study.row = row;
   std::set<std::string> seen;
   for (const auto& [column, value] : cells) {
     if (!seen.insert(column).second) throw InvalidArgument(where + ": column '" + column + "' appears twice");
-    if (column == "id") study.id = value;
-    else if (column == "input") study.input = value;
-    else if (column == "method") study.method = value;
-    else if (column == "prior") study.prior = value;
-    else if (column == "reference") study.reference = value;
-    else if (!value.empty()) study.options.emplace_back(column, value);
+    if (column == "id")
+      study.id = value;
+    else if (column == "input")
+      study.input = value;
+    else if (column == "method")
+      study.method = value;
+    else if (column == "prior")
+      study.prior = value;
+    else if (column == "reference")
+      study.reference = value;
+    else if (!value.empty())
+      study.options.emplace_back(column, value);
   }
   for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"id", study.id},
-                                    {"input", study.input}, {"method", study.method}})
+                                    {"input", study.input},
+                                    {"method", study.method}})
     if (value.empty()) throw InvalidArgument(where + ": '" + name + "' is missing or empty");
   if (!is_safe_id(study.id))
     throw InvalidArgument(where + ": id '" + study.id +
@@ -157,7 +165,8 @@ std::vector<Study> parse_json_manifest(const std::string& text, const std::strin
     const std::string where = source + ": study " + std::to_string(r + 1);
     if (!document[r].is_object()) throw InvalidArgument(where + ": expected an object");
     std::vector<std::pair<std::string, std::string>> cells;
-    for (const auto& [key, value] : document[r].items()) cells.emplace_back(key, json_cell(value, where, key));
+    for (const auto& [key, value] : document[r].items())
+      cells.emplace_back(key, json_cell(value, where, key));
     studies.push_back(make_study(cells, r, where));
   }
   check_unique_ids(studies, source);
@@ -171,15 +180,25 @@ std::vector<Study> read_manifest(const std::string& path) {
   text << file.rdbuf();
   const std::string extension = fs::path(path).extension().string();
   std::vector<Study> studies;
-  if (extension == ".csv") studies = parse_csv_manifest(text.str(), path);
-  else if (extension == ".json") studies = parse_json_manifest(text.str(), path);
-  else throw InvalidArgument("manifest " + path + ": expected a .csv or .json file");
+  if (extension == ".csv")
+    studies = parse_csv_manifest(text.str(), path);
+  else if (extension == ".json")
+    studies = parse_json_manifest(text.str(), path);
+  else
+    throw InvalidArgument("manifest " + path + ": expected a .csv or .json file");
   const fs::path folder = fs::absolute(path).parent_path();
-  for (Study& s : studies)
-    for (std::string* value : {&s.input, &s.prior, &s.reference})
-      if (!value->empty() && fs::path(*value).is_relative()) *value = (folder / *value).lexically_normal().string();
+  const auto resolve = [&](std::string& value) {
+    if (!value.empty() && fs::path(value).is_relative()) value = (folder / value).lexically_normal().string();
+  };
+  for (Study& s : studies) {
+    for (std::string* value : {&s.input, &s.prior, &s.reference}) resolve(*value);
+    for (auto& [name, value] : s.options)
+      if (is_path_option(name)) resolve(value);
+  }
   return studies;
 }
+
+bool is_path_option(const std::string& name) { return name == "aux-prior" || name == "reference-dicom"; }
 
 Shard parse_shard(const std::string& text) {
   const auto slash = text.find('/');

@@ -48,15 +48,22 @@ constexpr const char* kQaColumns[][2] = {
     {"peak_memory_mib", "/peak_memory_mib"},
     {"psnr", "/reference/psnr"},
     {"ssim", "/reference/ssim"},
+    {"mean_standard_deviation", "/posterior/mean_standard_deviation"},
     {"model_hash", "/model/hash"},
 };
 
 }  // namespace
 
 json to_json(const StudyRecord& r) {
-  return json{{"id", r.id},           {"status", r.status},         {"input", r.input},
-              {"method", r.method},   {"hash", r.hash},             {"seconds", r.seconds},
-              {"attempts", r.attempts}, {"exit_code", r.exit_code}, {"error", r.error},
+  return json{{"id", r.id},
+              {"status", r.status},
+              {"input", r.input},
+              {"method", r.method},
+              {"hash", r.hash},
+              {"seconds", r.seconds},
+              {"attempts", r.attempts},
+              {"exit_code", r.exit_code},
+              {"error", r.error},
               {"qa", r.qa}};
 }
 
@@ -94,8 +101,8 @@ void write_summaries(const std::vector<StudyRecord>& records, const fs::path& ou
   csv << "\n";
   json rows = json::array();
   for (const StudyRecord& r : records) {
-    csv << csv_field(r.id) << "," << r.status << "," << csv_field(r.method) << "," << csv_field(r.input) << ","
-        << r.seconds << "," << r.attempts << "," << r.exit_code << "," << csv_field(r.error);
+    csv << csv_field(r.id) << "," << r.status << "," << csv_field(r.method) << "," << csv_field(r.input)
+        << "," << r.seconds << "," << r.attempts << "," << r.exit_code << "," << csv_field(r.error);
     for (const auto& column : kQaColumns) csv << "," << csv_field(qa_field(r.qa, column[1]));
     csv << "\n";
     rows.push_back(to_json(r));

@@ -14,12 +14,12 @@ struct StudyRecord {
   std::string id;
   std::string status = "pending";  // "done", "failed" or "pending" (not run yet, or its outputs are gone)
   std::string input, method;
-  std::string hash;                // of the inputs' contents and the settings (content_hash.h)
-  double seconds = 0;              // wall time of the last attempt
+  std::string hash;    // of the inputs' contents and the settings (content_hash.h)
+  double seconds = 0;  // wall time of the last attempt
   int attempts = 0;
-  int exit_code = 0;               // of the last attempt's process; -1 when none started
-  std::string error;               // why it failed
-  nlohmann::json qa;               // the study's qa.json (null where there is none)
+  int exit_code = 0;  // of the last attempt's process; -1 when none started
+  std::string error;  // why it failed
+  nlohmann::json qa;  // the study's qa.json (null where there is none)
 };
 
 nlohmann::json to_json(const StudyRecord& record);
