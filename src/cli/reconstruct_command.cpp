@@ -52,15 +52,17 @@ void report_against_fastmri_reference(const std::string& path, const Volume& vol
       << psnr_fastmri(reference, cropped) << " dB\n";
 }
 
-// The --reference volume, when given and of the result's size (else a warning and none).
-std::optional<Volume> read_reference(const std::string& path, const Volume& result) {
+// The --reference volume, read before reconstructing so that a wrong one fails at once; it must have
+// the size of the volume the measurement reconstructs.
+std::optional<Volume> read_reference(const std::string& path, const Measurement& m) {
   if (path.empty()) return std::nullopt;
   Volume reference = read_volume(path);
-  if (reference.data().sizes() != result.data().sizes()) {
-    Log(LogLevel::kWarning) << "reconstruct: the reference " << path
-                            << " differs in size from the result; not compared";
-    return std::nullopt;
-  }
+  const auto& size = m.volume_size;
+  if (reference.nx() != size[0] || reference.ny() != size[1] || reference.nz() != size[2])
+    throw ShapeMismatch("--reference " + path + " is " + std::to_string(reference.nx()) + " x " +
+                        std::to_string(reference.ny()) + " x " + std::to_string(reference.nz()) +
+                        " voxels; the reconstruction is " + std::to_string(size[0]) + " x " +
+                        std::to_string(size[1]) + " x " + std::to_string(size[2]));
   return reference;
 }
 
@@ -215,6 +217,8 @@ int run_reconstruct(const Context& context) {
   }
   if (vm.count("reference-dicom") != vm.count("dicom-output"))
     throw UsageError("--reference-dicom and --dicom-output go together");
+  const std::string reference_file = vm.count("reference") ? vm["reference"].as<std::string>() : "";
+  const std::optional<Volume> reference = read_reference(reference_file, m);
   const int samples = vm["samples"].as<int>();
   if (samples < 1) throw UsageError("--samples must be >= 1");
   if (vm.count("std-output") && samples < 2) throw UsageError("--std-output needs --samples 2 or more");
@@ -266,8 +270,6 @@ int run_reconstruct(const Context& context) {
   }
   if (is_fastmri_file(input)) report_against_fastmri_reference(input, volume, context.out);
 
-  const std::string reference_file = vm.count("reference") ? vm["reference"].as<std::string>() : "";
-  const std::optional<Volume> reference = read_reference(reference_file, volume);
   // The classical reconstruction: what the data alone give, for the QA and the preview.
   const std::string classical_method = default_reconstruction_method(m.modality);
   std::optional<Volume> classical;

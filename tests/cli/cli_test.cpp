@@ -430,6 +430,13 @@ TEST_F(Cli, PosteriorSamplesWriteTheirMeanStdPreviewAndQa) {
   EXPECT_EQ(invoke({"reconstruct", "--input", path("m.h5"), "--method", "fbp", "--samples", "2", "--output",
                     path("f.nii.gz")}).code, 2);
   EXPECT_EQ(invoke(with(base, {"--std-output", path("s.nii.gz")})).code, 2);
+  // A reference of another size fails before reconstructing.
+  write_phantom(path("small.nii.gz"), 8);
+  const auto wrong = invoke({"reconstruct", "--input", path("m.h5"), "--method", "fbp", "--reference",
+                             path("small.nii.gz"), "--output", path("w.nii.gz")});
+  EXPECT_EQ(wrong.code, 1);
+  EXPECT_NE(wrong.err.find("8 x 8 x 8 voxels"), std::string::npos) << wrong.err;
+  EXPECT_FALSE(fs::exists(path("w.nii.gz")));
 }
 
 TEST_F(Cli, DiffusionMethodsReconstructMriDeterministically) {

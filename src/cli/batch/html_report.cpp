@@ -58,7 +58,7 @@ th { background: #f0f0f0; }
 .failed { color: #b00020; font-weight: bold; }
 .pending { color: #777; }
 td.error { max-width: 30em; font-family: monospace; font-size: 0.85em; white-space: pre-wrap; }
-img { image-rendering: pixelated; width: 24em; }
+img { image-rendering: pixelated; width: 16em; }
 )";
 
 constexpr const char* kImageCheck = R"(
