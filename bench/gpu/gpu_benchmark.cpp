@@ -177,59 +177,69 @@ void print_pipeline_rows(const std::vector<PipelineRow>& rows) {
   }
 }
 
-PipelineRow dds_ct(const Options& o, const std::vector<int64_t>& shape, int steps) {
-  const Volume truth = phantom(shape[0], shape[1], shape[2]);
+Measurement eight_view_ct(const std::vector<int64_t>& shape) {
   CtScan scan;
   scan.angles = sparse_view_angles(8);
-  const Measurement m = simulate_ct(truth, scan, {}, 1);
-  const SlicePrior prior = shipped_architecture_prior(o.device);
-  DdsConfig config = dds_defaults(Modality::kCt);
-  config.steps = steps;
-  const MemoryMeter meter(o.device);
-  PipelineRow row{"DDS " + std::to_string(steps) + " steps, 8-view CT",
-                  shape_text(shape[0], shape[1], shape[2])};
-  const auto problem = ct_diffusion_problem(m, o.device, kWaterAttenuation);
-  dds_reconstruction(problem, prior, config, o.device, 1, &row.report);
-  synchronize(o.device);
-  row.memory = meter.peak();
-  return row;
+  return simulate_ct(phantom(shape[0], shape[1], shape[2]), scan, {}, 1);
 }
 
-PipelineRow dds_mri(const Options& o) {
-  const Volume truth = phantom(o.size, o.size, o.size);
+Measurement poisson_x8_mri(const std::vector<int64_t>& shape) {
   MriScan scan;
   scan.coils = 8;
   scan.mask.kind = MaskKind::kPoisson2d;
   scan.mask.acceleration = 8;
-  const Measurement m = simulate_mri(truth, scan, {}, 1);
+  return simulate_mri(phantom(shape[0], shape[1], shape[2]), scan, {}, 1);
+}
+
+// Times `sample(problem, prior, report)` on the device with the memory it takes.
+PipelineRow timed_run(
+    const Options& o, const std::string& name, const std::vector<int64_t>& shape,
+    const std::function<DiffusionProblem()>& make_problem,
+    const std::function<void(const DiffusionProblem&, const SlicePrior&, SamplerReport*)>& sample) {
   const SlicePrior prior = shipped_architecture_prior(o.device);
-  DdsConfig config = dds_defaults(Modality::kMri);
-  config.steps = o.steps;
   const MemoryMeter meter(o.device);
-  PipelineRow row{"DDS " + std::to_string(o.steps) + " steps, ×8 8-coil MRI",
-                  shape_text(o.size, o.size, o.size)};
-  const auto problem = mri_diffusion_problem(m, o.device, false, CoilMapSource::kAuto, 0);
-  dds_reconstruction(problem, prior, config, o.device, 1, &row.report);
+  PipelineRow row(name, shape_text(shape[0], shape[1], shape[2]));
+  const DiffusionProblem problem = make_problem();
+  sample(problem, prior, &row.report);
   synchronize(o.device);
   row.memory = meter.peak();
   return row;
 }
 
-PipelineRow diffusion_mbir_ct(const Options& o) {
-  const Volume truth = phantom(o.size, o.size, o.size);
-  CtScan scan;
-  scan.angles = sparse_view_angles(8);
-  const Measurement m = simulate_ct(truth, scan, {}, 1);
-  const SlicePrior prior = shipped_architecture_prior(o.device);
+PipelineRow dds_ct(const Options& o, const std::vector<int64_t>& shape) {
+  const Measurement m = eight_view_ct(shape);
+  DdsConfig config = dds_defaults(Modality::kCt);
+  config.steps = o.steps;
+  return timed_run(
+      o, "DDS " + std::to_string(o.steps) + " steps, 8-view CT", shape,
+      [&] { return ct_diffusion_problem(m, o.device, kWaterAttenuation); },
+      [&](const DiffusionProblem& p, const SlicePrior& prior, SamplerReport* report) {
+        dds_reconstruction(p, prior, config, o.device, 1, report);
+      });
+}
+
+PipelineRow dds_mri(const Options& o, const std::vector<int64_t>& shape) {
+  const Measurement m = poisson_x8_mri(shape);
+  DdsConfig config = dds_defaults(Modality::kMri);
+  config.steps = o.steps;
+  return timed_run(
+      o, "DDS " + std::to_string(o.steps) + " steps, ×8 8-coil MRI", shape,
+      [&] { return mri_diffusion_problem(m, o.device, false, CoilMapSource::kAuto, 0); },
+      [&](const DiffusionProblem& p, const SlicePrior& prior, SamplerReport* report) {
+        dds_reconstruction(p, prior, config, o.device, 1, report);
+      });
+}
+
+PipelineRow diffusion_mbir_ct(const Options& o, const std::vector<int64_t>& shape) {
+  const Measurement m = eight_view_ct(shape);
   DiffusionMbirConfig config = diffusion_mbir_defaults(Modality::kCt);
   config.steps = o.mbir_steps;
-  const MemoryMeter meter(o.device);
-  PipelineRow row{"DiffusionMBIR " + std::to_string(o.mbir_steps) + " steps, 8-view CT",
-                  shape_text(o.size, o.size, o.size)};
-  const auto problem = ct_diffusion_problem(m, o.device, kWaterAttenuation);
-  diffusion_mbir_reconstruction(problem, prior, config, o.device, 1, &row.report);
-  synchronize(o.device);
-  row.memory = meter.peak();
+  PipelineRow row = timed_run(
+      o, "DiffusionMBIR " + std::to_string(o.mbir_steps) + " steps, 8-view CT", shape,
+      [&] { return ct_diffusion_problem(m, o.device, kWaterAttenuation); },
+      [&](const DiffusionProblem& p, const SlicePrior& prior, SamplerReport* report) {
+        diffusion_mbir_reconstruction(p, prior, config, o.device, 1, report);
+      });
   const double per_step = row.report.total_seconds / o.mbir_steps;
   row.note = format("%.3f s/step; 2000 steps ≈ ", per_step) + format("%.0f s", 2000 * per_step);
   return row;
@@ -281,13 +291,12 @@ int run(int argc, char** argv) {
   std::cout << "## diffrecon GPU benchmark on " << o.device << " (" << thread_count() << " CPU threads)\n";
   projector_rows(o);
   std::vector<PipelineRow> rows;
+  const std::vector<int64_t> cube{o.size, o.size, o.size};
   const std::vector<std::function<PipelineRow()>> cases{
-      [&] {
-        return dds_ct(o, {o.size, o.size, o.size}, o.steps);
-      },
-      [&] { return dds_mri(o); },
-      [&] { return diffusion_mbir_ct(o); },
-      [&] { return dds_ct(o, o.large, o.steps); },
+      [&] { return dds_ct(o, cube); },
+      [&] { return dds_mri(o, cube); },
+      [&] { return diffusion_mbir_ct(o, cube); },
+      [&] { return dds_ct(o, o.large); },
   };
   for (const auto& run_case : cases) {
     // A case that fails (out of memory, say) is reported and the others still run.

@@ -15,8 +15,7 @@
 
 #include "cli/batch/child_process.h"
 #include "cli/command.h"
-#include "core/logging.h"
-#include "core/progress.h"
+#include "cli/invoke.h"
 #include "data/io/dicom_io.h"
 #include "data/io/volume_io.h"
 #include "data/phantoms/ellipsoid_phantom.h"
@@ -28,16 +27,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// The command, quietly on two threads; its exit code.
 int invoke(std::vector<std::string> args) {
-  args.insert(args.begin(), "diffrecon");
   args.insert(args.end(), {"--quiet", "--threads", "2"});
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run(static_cast<int>(argv.size()), argv.data(), out, err);
-  set_log_level(LogLevel::kInfo);
-  set_default_progress_style(ProgressStyle::kAuto);
-  return code;
+  return testing::invoke(args).code;
 }
 
 json read_json(const fs::path& path) {

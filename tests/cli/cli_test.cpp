@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/invoke.h"
 #include "core/device.h"
 #include "core/logging.h"
 #include "core/metrics.h"
@@ -21,21 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code;
-  std::string out, err;
-};
-
-Outcome invoke(std::vector<std::string> args) {
-  args.insert(args.begin(), "diffrecon");
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  const int code = run(static_cast<int>(argv.size()), argv.data(), out, err);
-  set_log_level(LogLevel::kInfo);
-  set_default_progress_style(ProgressStyle::kAuto);
-  return {code, out.str(), err.str()};
-}
+using testing::invoke;
 
 class Cli : public testing::ScratchDirectoryTest {};
 

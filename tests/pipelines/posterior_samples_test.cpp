@@ -36,18 +36,23 @@ ReconstructionRequest dds_request(const Measurement& m) {
   return request;
 }
 
+// Reconstructions with the seeds seed, seed + 1, … (float64, stacked).
+torch::Tensor individual_samples(const ReconstructionRequest& request, int count) {
+  std::vector<torch::Tensor> samples;
+  for (int k = 0; k < count; ++k) {
+    ReconstructionRequest one = request;
+    one.seed = request.seed + static_cast<uint64_t>(k);
+    samples.push_back(reconstruct(one, "dds").data().to(torch::kDouble));
+  }
+  return torch::stack(samples);
+}
+
 TEST(PosteriorSamples, MeanAndDeviationAreThoseOfTheIndividualSamples) {
   const Measurement m = head_scan(sparse_view_angles(12));
   const ReconstructionRequest request = dds_request(m);
   SamplerReport report;
   const PosteriorSamples posterior = posterior_samples(request, "dds", 3, &report);
-  std::vector<torch::Tensor> samples;
-  for (uint64_t k = 0; k < 3; ++k) {
-    ReconstructionRequest one = request;
-    one.seed = request.seed + k;
-    samples.push_back(reconstruct(one, "dds").data().to(torch::kDouble));
-  }
-  const auto stacked = torch::stack(samples);
+  const auto stacked = individual_samples(request, 3);
   EXPECT_TRUE(torch::allclose(posterior.mean.data().to(torch::kDouble), stacked.mean(0), 1e-5, 1e-9));
   EXPECT_TRUE(
       torch::allclose(posterior.standard_deviation.data().to(torch::kDouble), stacked.std(0), 1e-4, 1e-8));
@@ -74,13 +79,7 @@ TEST(PosteriorSamples, SpreadLiesInTheMissingWedgeOfALimitedAngleScan) {
   const Measurement limited = head_scan(limited_angle_angles(0, 60, 3));
   ReconstructionRequest request = dds_request(limited);
   request.settings["cg-iterations"] = "30";  // fit the measured directions closely
-  std::vector<torch::Tensor> samples;
-  for (uint64_t k = 0; k < 4; ++k) {
-    ReconstructionRequest one = request;
-    one.seed = request.seed + k;
-    samples.push_back(reconstruct(one, "dds").data().to(torch::kDouble));
-  }
-  const auto stacked = torch::stack(samples);
+  const auto stacked = individual_samples(request, 4);
   const auto deviations = stacked - stacked.mean(0, true);
   const auto power = torch::fft_fft2(deviations).abs().pow(2).mean(std::vector<int64_t>{0, 1});  // [ky, kx]
   const auto k = torch::fft_fftfreq(kSize, 1.0, torch::TensorOptions().dtype(torch::kDouble));
