@@ -44,4 +44,25 @@ Measurement simulate_zsr(const Volume& volume, int64_t factor, const NoiseModel&
   return m;
 }
 
+Measurement thick_slice_measurement(const Volume& thick, int64_t factor) {
+  if (thick.data().is_complex()) throw InvalidArgument("thick_slice_measurement: expected a real volume");
+  if (factor < 1 || factor > 64)
+    throw InvalidArgument("thick_slice_measurement: the slice factor must be in [1, 64], got " +
+                          std::to_string(factor));
+  Geometry thin = thick.geometry();
+  thin.spacing[2] = thick.geometry().spacing[2] / double(factor);
+  // Thick slice 0's centre is the mean of thin slices 0 … f − 1: step back (f − 1)/2 thin spacings.
+  const double back = -(double(factor) - 1) / 2;
+  const auto first = thin.index_to_physical({0, 0, back});
+  for (int i = 0; i < 3; ++i) thin.origin[i] = first[i];
+  Measurement m;
+  m.modality = Modality::kZsr;
+  m.data = thick.data().to(torch::kCPU, torch::kFloat).contiguous();
+  m.parameters["slice_factor"] = static_cast<double>(factor);
+  m.volume_size = {thick.nx(), thick.ny(), thick.nz() * factor};
+  m.geometry = thin;
+  validate(m, "thick_slice_measurement");
+  return m;
+}
+
 }  // namespace diffrecon

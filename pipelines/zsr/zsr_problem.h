@@ -19,4 +19,10 @@ OperatorPtr zsr_forward_operator(const Measurement& measurement);
 // The measurement keeps the thin-slice geometry as the volume to reconstruct.
 Measurement simulate_zsr(const Volume& volume, int64_t factor, const NoiseModel& noise, uint64_t seed);
 
+// The z-SR measurement of an acquired thick-slice volume (e.g. a clinical DICOM series of thick MR
+// slices): f thin slices per thick one, all groups whole (Z = f · Zt). The thin slices keep the thick
+// slices' in-plane grid, spacing_z / f apart, centred on their thick slice: thin slice 0 lies
+// (f − 1)/2 thin spacings before thick slice 0 along the slice direction.
+Measurement thick_slice_measurement(const Volume& thick, int64_t factor);
+
 }  // namespace diffrecon

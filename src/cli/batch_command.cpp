@@ -105,7 +105,8 @@ std::vector<std::string> study_command(const Study& s, const Settings& settings,
     argv.insert(argv.end(), {"--" + name, value});
     given.insert(name);
   }
-  if (given.count("reference-dicom"))
+  // A derived DICOM series joins the study of reference-dicom, or of a DICOM series given as input.
+  if (given.count("reference-dicom") || fs::is_directory(s.input))
     argv.insert(argv.end(), {"--dicom-output", (folder / "dicom").string()});
   if (given.count("samples") && s.options_value("samples") != "1")
     argv.insert(argv.end(), {"--std-output", (folder / "std.nii.gz").string()});

@@ -1,4 +1,5 @@
 #include <chrono>
+#include <filesystem>
 #include <iomanip>
 #include <optional>
 #include <sstream>
@@ -24,6 +25,7 @@
 #include "pipelines/posterior_samples.h"
 #include "pipelines/reconstruction_methods.h"
 #include "pipelines/tpdm.h"
+#include "pipelines/zsr/zsr_problem.h"
 
 namespace diffrecon::cli {
 namespace {
@@ -50,6 +52,28 @@ void report_against_fastmri_reference(const std::string& path, const Volume& vol
                            .narrow(2, (x.size(2) - reference.size(2)) / 2, reference.size(2));
   out << "PSNR against the file's reconstruction_rss (fastMRI convention): "
       << psnr_fastmri(reference, cropped) << " dB\n";
+}
+
+// The measurement of --input: a measurement or raw MRI file, or with --slice-factor F a volume of thick
+// slices (NIfTI, MetaImage, NRRD or a DICOM series) for z-super-resolution.
+Measurement load_input(const std::string& input, const po::variables_map& vm) {
+  if (vm.count("slice-factor")) {
+    const int64_t factor = vm["slice-factor"].as<int64_t>();
+    if (factor < 1) throw UsageError("--slice-factor must be >= 1");
+    return thick_slice_measurement(read_volume(input), factor);
+  }
+  const bool volume = std::filesystem::is_directory(input) || [&] {
+    try {
+      format_of_path(input);
+      return true;
+    } catch (const IoError&) {
+      return false;
+    }
+  }();
+  if (volume)
+    throw UsageError(input + " is a volume, not a measurement: give --slice-factor F to reconstruct its thick "
+                     "slices (z-SR)");
+  return read_any_measurement(input);
 }
 
 // The --reference volume, read before reconstructing so that a wrong one fails at once; it must have
@@ -83,7 +107,8 @@ void add_reconstruct_options(po::options_description& options) {
   // clang-format off
   options.add_options()
       ("input", po::value<std::string>()->required()->value_name("MEAS"),
-       "measurements: a diffrecon measurement file (diffrecon simulate), a fastMRI HDF5 file or ISMRMRD raw data")
+       "measurements: a diffrecon measurement file (diffrecon simulate), a fastMRI HDF5 file or ISMRMRD raw "
+       "data; with --slice-factor, a thick-slice volume or DICOM series")
       ("output", po::value<std::string>()->required()->value_name("VOLUME"),
        "reconstruction to write; the format follows the extension (.nii.gz, .nii, .mha, .nrrd, or a directory "
        "for DICOM); the geometry is the measurement's")
@@ -168,9 +193,14 @@ void add_reconstruct_options(po::options_description& options) {
       ("std-output", po::value<std::string>()->value_name("VOLUME"),
        "with --samples N >= 2: write the per-voxel standard deviation of the samples")
       ("reference-dicom", po::value<std::string>()->value_name("DIR"),
-       "a DICOM series of the patient: the result is also written to --dicom-output as a derived series of "
-       "its study and frame of reference (ReferencedSeriesSequence names it)")
-      ("dicom-output", po::value<std::string>()->value_name("DIR"), "where --reference-dicom's derived series goes");
+       "a DICOM series of the patient: --dicom-output's series joins its study and frame of reference "
+       "(SourceImageSequence and ReferencedSeriesSequence name it)")
+      ("dicom-output", po::value<std::string>()->value_name("DIR"),
+       "also write the result as a derived DICOM series of --reference-dicom's study, or of the input's when "
+       "the input is a DICOM series")
+      ("slice-factor", po::value<int64_t>()->value_name("F"),
+       "the input is a volume of thick slices (NIfTI, MetaImage, NRRD or a DICOM series directory), each the "
+       "mean of F thin ones: reconstruct the thin slices (z-SR; methods interpolate, tpdm)");
   // clang-format on
   add_prior_options(options, /*required=*/false);
 }
@@ -178,7 +208,8 @@ void add_reconstruct_options(po::options_description& options) {
 int run_reconstruct(const Context& context) {
   const auto& vm = context.options;
   const std::string input = vm["input"].as<std::string>(), output = vm["output"].as<std::string>();
-  const Measurement m = read_any_measurement(input);
+  const bool dicom_input = std::filesystem::is_directory(input);
+  const Measurement m = load_input(input, vm);
   const bool ct = m.modality == Modality::kCt;
   const std::string method =
       vm.count("method") ? vm["method"].as<std::string>() : default_reconstruction_method(m.modality);
@@ -215,8 +246,13 @@ int run_reconstruct(const Context& context) {
   } catch (const SettingError& e) {
     throw UsageError(e.what());
   }
-  if (vm.count("reference-dicom") != vm.count("dicom-output"))
-    throw UsageError("--reference-dicom and --dicom-output go together");
+  if (vm.count("reference-dicom") && !vm.count("dicom-output"))
+    throw UsageError("--reference-dicom needs --dicom-output DIR");
+  if (vm.count("dicom-output") && !vm.count("reference-dicom") && !dicom_input)
+    throw UsageError("--dicom-output needs --reference-dicom DIR (or a DICOM series as --input)");
+  // A DICOM input is the study the derived series joins, unless another is named.
+  const std::string reference_dicom =
+      vm.count("reference-dicom") ? vm["reference-dicom"].as<std::string>() : dicom_input ? input : "";
   const std::string reference_file = vm.count("reference") ? vm["reference"].as<std::string>() : "";
   const std::optional<Volume> reference = read_reference(reference_file, m);
   const int samples = vm["samples"].as<int>();
@@ -249,10 +285,10 @@ int run_reconstruct(const Context& context) {
                                        (model_files.empty() ? "" : ", prior " + model_files[0]) + ") from " +
                                        input;
   write_volume(volume.to(torch::kCPU), output, write);
-  if (vm.count("reference-dicom")) {
+  if (vm.count("dicom-output")) {
     VolumeWriteOptions dicom = write;
     dicom.format = VolumeFormat::kDicom;
-    dicom.dicom.reference_series = vm["reference-dicom"].as<std::string>();
+    dicom.dicom.reference_series = reference_dicom;
     write_volume(volume.to(torch::kCPU), vm["dicom-output"].as<std::string>(), dicom);
   }
   if (vm.count("std-output")) {

@@ -231,6 +231,29 @@ TEST_F(Batch, DicomLinkedOutputsJoinTheReferenceStudy) {
   EXPECT_NE(bytes.find("reconstructed by diffrecon " DIFFRECON_VERSION " (fbp)"), std::string::npos);
 }
 
+TEST_F(Batch, ThickSliceDicomInputGetsItsDerivedSeriesInTheSameStudy) {
+  // The 12 slices of the head as 6 thick MR slices (2 thin each) in a DICOM series.
+  const Volume head = read_volume(path("head.nii.gz"));
+  const auto thick = head.data().view({6, 2, 24, 24}).mean(1);
+  Geometry geometry = head.geometry();
+  geometry.spacing[2] *= 2;
+  write_volume(Volume(thick, geometry), path("thick/"));
+  std::ofstream(path("studies.csv")) << "id,input,method,slice-factor\nzsr,thick,interpolate,2\n";
+  ASSERT_EQ(invoke(batch_args("out")), 0);
+  EXPECT_EQ(read_volume(path("out/zsr/recon.nii.gz")).nz(), 12);
+  const auto input = list_dicom_series(path("thick")), derived = list_dicom_series(path("out/zsr/dicom"));
+  ASSERT_EQ(derived.size(), 1u);
+  EXPECT_EQ(derived[0].study_uid, input[0].study_uid);
+  EXPECT_EQ(derived[0].referenced_series_uid, input[0].series_uid);
+  EXPECT_EQ(derived[0].files, 12u);
+  // Without the slice factor a volume is not a measurement: the study fails with a clear error.
+  std::ofstream(path("studies.csv")) << "id,input,method\nzsr,thick,interpolate\n";
+  EXPECT_EQ(invoke(batch_args("out2")), 1);
+  std::ifstream log(dir_ / "out2" / "zsr" / "log.txt");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("--slice-factor"), std::string::npos) << text;
+}
+
 TEST_F(Batch, UnknownColumnsAndBadShardsAreBadUsage) {
   std::ofstream(path("studies.csv")) << "id,input,method,colour\na,ct.h5,fbp,red\n";
   EXPECT_EQ(invoke(batch_args("out")), 2);

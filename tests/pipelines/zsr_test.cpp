@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/error.h"
 #include "operators/slice_average.h"
 #include "pipelines/zsr/classical_zsr.h"
@@ -32,6 +34,30 @@ TEST(SimulateZsr, AveragesThinSlicesAndKeepsTheThinGeometry) {
   EXPECT_NEAR((noisy.data - m.data).std().item<double>(), 0.1, 0.05);
   EXPECT_THROW(simulate_zsr(v, 0, {}, 0), InvalidArgument);
   EXPECT_THROW(simulate_zsr(v, 11, {}, 0), InvalidArgument);
+}
+
+TEST(ThickSliceMeasurement, PlacesTheThinSlicesInsideTheirThickSlice) {
+  // A thin volume with an oblique slice direction, its thick slices as a scanner would store them (each
+  // at the centre of its group, spacing f times the thin one), and back.
+  Geometry thin;
+  thin.spacing = {0.9, 1.1, 0.5};
+  thin.origin = {-10, 20, 30};
+  const double c = std::cos(0.3), s = std::sin(0.3);
+  thin.direction = {1, 0, 0, 0, c, -s, 0, s, c};
+  const Volume volume(ramp_volume(12).data(), thin);
+  const Measurement simulated = simulate_zsr(volume, 4, {}, 0);
+  Geometry thick = thin;
+  thick.spacing[2] = 2.0;
+  const auto centre = thin.index_to_physical({0, 0, 1.5});  // mean of thin slices 0 … 3
+  for (int i = 0; i < 3; ++i) thick.origin[i] = centre[i];
+  const Measurement m = thick_slice_measurement(Volume(simulated.data, thick), 4);
+  EXPECT_EQ(m.volume_size, simulated.volume_size);
+  EXPECT_TRUE(torch::equal(m.data, simulated.data));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_NEAR(m.geometry.origin[i], thin.origin[i], 1e-9);
+    EXPECT_NEAR(m.geometry.spacing[i], thin.spacing[i], 1e-12);
+  }
+  EXPECT_THROW(thick_slice_measurement(Volume(simulated.data, thick), 0), InvalidArgument);
 }
 
 TEST(ZsrMeasurement, ValidationNamesTheField) {
