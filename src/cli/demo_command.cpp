@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/preview.h"
 #include "cli/prior_options.h"
+#include "cli/text_file.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/metrics.h"
@@ -77,6 +78,8 @@ int run_demo(const Context& context) {
   if (views < 1 || views > 3600) throw UsageError("--views must be in [1, 3600]");
   if (slices < 0) throw UsageError("--slices must be >= 0");
   if (steps < 1) throw UsageError("--steps must be >= 1");
+  for (const char* option : {"output", "figure"})
+    require_output_folder(vm[option].as<std::string>(), std::string("--") + option);
   Colin27Part part;
   try {
     part = parse_colin27_part(vm["part"].as<std::string>());

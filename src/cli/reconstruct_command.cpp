@@ -71,7 +71,7 @@ Measurement load_input(const std::string& input, const po::variables_map& vm) {
     }
   }();
   if (volume)
-    throw UsageError(input + " is a volume, not a measurement: give --slice-factor F to reconstruct its thick "
+    throw IoError(input + " is a volume, not a measurement: give --slice-factor F to reconstruct its thick "
                      "slices (z-SR)");
   return read_any_measurement(input);
 }
@@ -208,6 +208,8 @@ void add_reconstruct_options(po::options_description& options) {
 int run_reconstruct(const Context& context) {
   const auto& vm = context.options;
   const std::string input = vm["input"].as<std::string>(), output = vm["output"].as<std::string>();
+  for (const char* option : {"output", "std-output", "qa", "preview", "dicom-output", "save-adapted"})
+    if (vm.count(option)) require_output_folder(vm[option].as<std::string>(), std::string("--") + option);
   const bool dicom_input = std::filesystem::is_directory(input);
   const Measurement m = load_input(input, vm);
   const bool ct = m.modality == Modality::kCt;

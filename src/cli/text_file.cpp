@@ -24,4 +24,14 @@ void write_text_atomically(const std::filesystem::path& path, const std::string&
   }
 }
 
+void require_output_folder(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  // A path ending in '/' names a DICOM folder to be created inside its parent.
+  const fs::path target = !path.empty() && path.back() == '/' ? fs::path(path).parent_path() : fs::path(path);
+  const fs::path folder = fs::absolute(target).parent_path();
+  std::error_code error;
+  if (!fs::is_directory(folder, error))
+    throw IoError(option + " " + path + ": the folder " + folder.string() + " does not exist");
+}
+
 }  // namespace diffrecon::cli

@@ -78,7 +78,7 @@ class Batch : public testing::ScratchDirectoryTest {
     std::ofstream(path("studies.csv"))
         << "id,input,method,reference,iterations\n"
            "ct-fbp,ct.h5,fbp,,\n"
-           "ct-admm,ct.h5,admm-tv,,200\n"  // the slow one, to be killed in the middle
+           "ct-admm,ct.h5,admm-tv,,40\n"  // the one to be killed in the middle
            "mri-zero-filled,mri.h5,zero-filled,head.nii.gz,\n"
            "mri-cg-sense,mri.h5,cg-sense,head.nii.gz,10\n"
            "corrupt,corrupt.h5,fbp,,\n"
