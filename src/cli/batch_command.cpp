@@ -204,7 +204,8 @@ class BatchRun {
     if (!record || record->status != "done" || !fs::exists(final_folder(job->study) / kVolumeName))
       return false;
     try {
-      if (record->hash != study_hash(job->study, settings_)) return false;
+      job->hash = study_hash(job->study, settings_);  // kept: a study that runs needs it again
+      if (record->hash != job->hash) return false;
     } catch (const Error&) {
       return false;  // an input is gone: run it to report that
     }
@@ -219,7 +220,7 @@ class BatchRun {
     job.started = Clock::now();
     ++job.attempts;
     try {
-      job.hash = study_hash(job.study, settings_);
+      if (job.hash.empty()) job.hash = study_hash(job.study, settings_);
       const pid_t pid =
           start_child(study_command(job.study, settings_, partial), (partial / "log.txt").string());
       Log(LogLevel::kInfo) << "batch: " << job.study.id << ": started (" << job.study.method << ", attempt "
