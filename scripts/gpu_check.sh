@@ -94,8 +94,8 @@ if stage test; then
   test_status=${PIPESTATUS[0]}
   set -e
   test_summary=$(grep -E 'tests passed|tests failed' "$build/gpu_check_tests.log" | tail -1)
-  skipped=$(grep -c 'Skipped' "$build/gpu_check_tests.log" || true)
-  test_summary="$test_summary; $skipped skipped"
+  skipped=$(grep -cE 'Test +#.*Skipped' "$build/gpu_check_tests.log" || true)
+  test_summary="$test_summary (one test per GoogleTest suite); $skipped skipped"
 fi
 
 bench_output=""
