@@ -5,8 +5,8 @@
 
 #include "core/error.h"
 #include "pipelines/ct/classical_ct.h"
-#include "pipelines/dds_reconstruction.h"
 #include "pipelines/ddip.h"
+#include "pipelines/dds_reconstruction.h"
 #include "pipelines/diffusion_mbir.h"
 #include "pipelines/diffusion_problem.h"
 #include "pipelines/mri/classical_mri.h"
@@ -86,8 +86,8 @@ void read_dds_settings(SettingsReader& s, const char* method, DdsConfig& config)
   config.rho = s.positive_number("rho", config.rho);
   config.gamma = s.positive_number("gamma", config.gamma);
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
-  config.consistency =
-      parsed(method, "consistency", s.text("consistency", to_string(config.consistency)), parse_dds_consistency);
+  config.consistency = parsed(method, "consistency", s.text("consistency", to_string(config.consistency)),
+                              parse_dds_consistency);
 }
 
 Volume dds(const ReconstructionRequest& r, SamplerReport* report) {
@@ -97,7 +97,8 @@ Volume dds(const ReconstructionRequest& r, SamplerReport* report) {
   const ProblemSettings settings = problem_settings(r, s, "dds");
   s.finish();
   const DiffusionProblem problem = diffusion_problem(r, settings);
-  return diffusion_output(problem, dds_reconstruction(problem, *r.prior, config, r.device, r.seed, report), *r.measurement);
+  return diffusion_output(problem, dds_reconstruction(problem, *r.prior, config, r.device, r.seed, report),
+                          *r.measurement);
 }
 
 Volume diffusion_mbir(const ReconstructionRequest& r, SamplerReport* report) {
@@ -111,7 +112,8 @@ Volume diffusion_mbir(const ReconstructionRequest& r, SamplerReport* report) {
   const ProblemSettings settings = problem_settings(r, s, "diffusion-mbir");
   s.finish();
   const DiffusionProblem problem = diffusion_problem(r, settings);
-  return diffusion_output(problem, diffusion_mbir_reconstruction(problem, *r.prior, config, r.device, r.seed, report),
+  return diffusion_output(problem,
+                          diffusion_mbir_reconstruction(problem, *r.prior, config, r.device, r.seed, report),
                           *r.measurement);
 }
 
@@ -128,7 +130,8 @@ Volume ddip(const ReconstructionRequest& r, SamplerReport* report) {
   s.finish();
   const DiffusionProblem problem = diffusion_problem(r, settings);
   return diffusion_output(
-      problem, ddip_reconstruction(problem, *r.prior, config, r.device, r.seed, report, r.keep_adapted_prior), *r.measurement);
+      problem, ddip_reconstruction(problem, *r.prior, config, r.device, r.seed, report, r.keep_adapted_prior),
+      *r.measurement);
 }
 
 // K: a number > 1, or "inf" for primary steps only.
@@ -160,7 +163,8 @@ Volume tpdm(const ReconstructionRequest& r, SamplerReport* report) {
                        " plane; the auxiliary prior needs a perpendicular one (--aux-plane)");
   const DiffusionProblem problem = diffusion_problem(r, settings);
   return diffusion_output(
-      problem, tpdm_reconstruction(problem, *r.prior, *r.auxiliary_prior, config, r.device, r.seed, report), m);
+      problem, tpdm_reconstruction(problem, *r.prior, *r.auxiliary_prior, config, r.device, r.seed, report),
+      m);
 }
 
 Volume zsr_interpolate(const ReconstructionRequest& r, SamplerReport*) {
@@ -211,17 +215,20 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
   static const std::vector<ReconstructionMethod> kMethods = {
       {"fbp", Modality::kCt, false, false, "filtered back projection [filter]", ct_fbp},
       {"cgls", Modality::kCt, false, false, "least squares by CGLS, early stopped [iterations]", ct_cgls},
-      {"admm-tv", Modality::kCt, false, false, "ADMM with anisotropic TV [lambda rho iterations cg-iterations tv]",
-       ct_admm_tv},
+      {"admm-tv", Modality::kCt, false, false,
+       "ADMM with anisotropic TV [lambda rho iterations cg-iterations tv]", ct_admm_tv},
       {"dds", Modality::kCt, true, false,
-       "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale]", dds},
+       "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale]",
+       dds},
       {"diffusion-mbir", Modality::kCt, true, false,
-       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale]", diffusion_mbir},
-      {"zero-filled", Modality::kMri, false, false, "adjoint of the sampling [coil-combination coil-maps]", mri_zero_filled},
-      {"cg-sense", Modality::kMri, false, false, "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]",
-       mri_cg_sense},
-      {"admm-tv", Modality::kMri, false, false, "ADMM with TV [lambda rho iterations cg-iterations tv coil-maps]",
-       mri_admm_tv},
+       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale]",
+       diffusion_mbir},
+      {"zero-filled", Modality::kMri, false, false, "adjoint of the sampling [coil-combination coil-maps]",
+       mri_zero_filled},
+      {"cg-sense", Modality::kMri, false, false,
+       "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]", mri_cg_sense},
+      {"admm-tv", Modality::kMri, false, false,
+       "ADMM with TV [lambda rho iterations cg-iterations tv coil-maps]", mri_admm_tv},
       {"dds", Modality::kMri, true, false,
        "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale "
        "coil-maps]",
@@ -256,7 +263,8 @@ const ReconstructionMethod& find_reconstruction_method(const std::string& name, 
     if (name == method.name) return method;
     names += (names.empty() ? "" : ", ") + std::string(method.name);
   }
-  throw SettingError("unknown " + std::string(to_string(modality)) + " method '" + name + "' (expected " + names + ")");
+  throw SettingError("unknown " + std::string(to_string(modality)) + " method '" + name + "' (expected " +
+                     names + ")");
 }
 
 const char* default_reconstruction_method(Modality modality) {

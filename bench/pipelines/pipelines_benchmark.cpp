@@ -5,7 +5,8 @@
 // including the DPS backward passes).
 //
 //   diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N]
-//       [--methods classical,dds,diffusion-mbir,tpdm,ddip] [--mbir-steps N ...] [--tpdm-steps N ...] [--seed K]
+//       [--methods classical,dds,diffusion-mbir,tpdm,ddip] [--mbir-steps N ...] [--tpdm-steps N ...] [--seed
+//       K]
 //
 // MODEL.h5 is the prior with data consistency (TPDM's primary); --aux-prior TPDM's auxiliary one.
 // --mbir-steps and --tpdm-steps list the runs (default 100 each; the official 2000 take hours on a CPU).
@@ -13,10 +14,10 @@
 // ellipse-phantom prior as MODEL.h5 (--methods dds,ddip).
 
 #include <cstdio>
-#include <set>
-#include <sstream>
 #include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,8 +30,8 @@
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
 #include "pipelines/mri/simulate_mri.h"
-#include "pipelines/zsr/zsr_problem.h"
 #include "pipelines/reconstruction_methods.h"
+#include "pipelines/zsr/zsr_problem.h"
 
 namespace diffrecon {
 namespace {
@@ -96,31 +97,35 @@ int benchmark(const Options& o) {
   if (!zsr && wanted("dds")) runs.push_back({"DDS (50 steps)", "dds", {}});
   if (!zsr && wanted("diffusion-mbir"))
     for (const int steps : o.mbir_steps)
-      runs.push_back({"DiffusionMBIR (" + std::to_string(steps) + " steps)", "diffusion-mbir",
+      runs.push_back({"DiffusionMBIR (" + std::to_string(steps) + " steps)",
+                      "diffusion-mbir",
                       {{"steps", std::to_string(steps)}}});
   if (!zsr && wanted("ddip")) {
     // DDIP's default consistency is CG (the official D3IP); DDS with CG beside it isolates the adaptation.
     if (ct) runs.push_back({"DDS (50 steps, cg)", "dds", {{"consistency", "cg"}}});
     runs.push_back({"DDIP (50 steps, cg)", "ddip", {}});
     if (ct)
-      runs.push_back({"DDIP+MBIR (50 steps, admm-tv-z)", "ddip",
+      runs.push_back({"DDIP+MBIR (50 steps, admm-tv-z)",
+                      "ddip",
                       {{"consistency", "admm-tv-z"}, {"rho", "0.5"}, {"lambda", "0.01"}}});
   }
   if (wanted("tpdm")) {
     if (!aux_prior) throw std::invalid_argument("TPDM needs --aux-prior (or leave tpdm out of --methods)");
     for (const int steps : o.tpdm_steps)
-      runs.push_back({"TPDM (" + std::to_string(steps) + " steps)", "tpdm", {{"steps", std::to_string(steps)}}});
+      runs.push_back(
+          {"TPDM (" + std::to_string(steps) + " steps)", "tpdm", {{"steps", std::to_string(steps)}}});
   }
 
   std::printf("%s on the held-out Colin27 slab, %lldx%lldx%lld, %d threads\n\n",
               zsr  ? "x4 MR z-super-resolution (thick slices)"
               : ct ? "8-view parallel-beam CT"
                    : "x8 2D Poisson-disc, 8-coil MRI",
-              static_cast<long long>(truth.nx()),
-              static_cast<long long>(truth.ny()), static_cast<long long>(truth.nz()), thread_count());
-  std::printf("| method | PSNR axial | coronal | sagittal | mean | SSIM axial | coronal | sagittal | wall [s] | "
-              "network [s] | of which adaptation [s] | other [s] | NFE | peak memory [MiB] |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              static_cast<long long>(truth.nx()), static_cast<long long>(truth.ny()),
+              static_cast<long long>(truth.nz()), thread_count());
+  std::printf(
+      "| method | PSNR axial | coronal | sagittal | mean | SSIM axial | coronal | sagittal | wall [s] | "
+      "network [s] | of which adaptation [s] | other [s] | NFE | peak memory [MiB] |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& run : runs) {
     ReconstructionRequest request;
     request.measurement = &m;
@@ -138,11 +143,12 @@ int benchmark(const Options& o) {
     PlaneMetrics p[3];
     const Plane planes[] = {Plane::kAxial, Plane::kCoronal, Plane::kSagittal};
     for (int k = 0; k < 3; ++k) p[k] = plane_metrics(truth.data(), x.data(), planes[k]);
-    std::printf("| %s | %.2f | %.2f | %.2f | **%.2f** | %.3f | %.3f | %.3f | %.1f | %.1f | %.1f | %.1f | %lld | %.0f |\n",
-                run.label.c_str(), p[0].psnr, p[1].psnr, p[2].psnr, (p[0].psnr + p[1].psnr + p[2].psnr) / 3, p[0].ssim,
-                p[1].ssim, p[2].ssim, wall, report.network_seconds, report.adaptation_seconds,
-                wall - report.network_seconds,
-                static_cast<long long>(report.network_evaluations), peak);
+    std::printf(
+        "| %s | %.2f | %.2f | %.2f | **%.2f** | %.3f | %.3f | %.3f | %.1f | %.1f | %.1f | %.1f | %lld | %.0f "
+        "|\n",
+        run.label.c_str(), p[0].psnr, p[1].psnr, p[2].psnr, (p[0].psnr + p[1].psnr + p[2].psnr) / 3,
+        p[0].ssim, p[1].ssim, p[2].ssim, wall, report.network_seconds, report.adaptation_seconds,
+        wall - report.network_seconds, static_cast<long long>(report.network_evaluations), peak);
     std::fflush(stdout);
   }
   return 0;
@@ -163,8 +169,10 @@ int main(int argc, char** argv) {
   set_thread_count(0);
   const std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() < 2 || (a[0] != "ct" && a[0] != "mri" && a[0] != "zsr")) {
-    std::cerr << "usage: diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N] "
-                 "[--methods classical,dds,diffusion-mbir,tpdm,ddip] [--mbir-steps N ...] [--tpdm-steps N ...] [--seed K]\n";
+    std::cerr
+        << "usage: diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N] "
+           "[--methods classical,dds,diffusion-mbir,tpdm,ddip] [--mbir-steps N ...] [--tpdm-steps N ...] "
+           "[--seed K]\n";
     return 2;
   }
   try {

@@ -71,8 +71,9 @@ Measurement load_input(const std::string& input, const po::variables_map& vm) {
     }
   }();
   if (volume)
-    throw IoError(input + " is a volume, not a measurement: give --slice-factor F to reconstruct its thick "
-                     "slices (z-SR)");
+    throw IoError(input +
+                  " is a volume, not a measurement: give --slice-factor F to reconstruct its thick "
+                  "slices (z-SR)");
   return read_any_measurement(input);
 }
 
@@ -253,8 +254,9 @@ int run_reconstruct(const Context& context) {
   if (vm.count("dicom-output") && !vm.count("reference-dicom") && !dicom_input)
     throw UsageError("--dicom-output needs --reference-dicom DIR (or a DICOM series as --input)");
   // A DICOM input is the study the derived series joins, unless another is named.
-  const std::string reference_dicom =
-      vm.count("reference-dicom") ? vm["reference-dicom"].as<std::string>() : dicom_input ? input : "";
+  const std::string reference_dicom = vm.count("reference-dicom") ? vm["reference-dicom"].as<std::string>()
+                                      : dicom_input               ? input
+                                                                  : "";
   const std::string reference_file = vm.count("reference") ? vm["reference"].as<std::string>() : "";
   const std::optional<Volume> reference = read_reference(reference_file, m);
   const int samples = vm["samples"].as<int>();
