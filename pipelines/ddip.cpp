@@ -53,6 +53,8 @@ PriorAdaptation::PriorAdaptation(const DiffusionProblem& problem, const SlicePri
       pick_(at::detail::createCPUGenerator(seed + 3)) {  // seed + 1, seed + 2: the adapters' draws
   if (config.adapt_steps < 0 || config.adapt_slices < 1 || !(config.learning_rate > 0))
     throw InvalidArgument("DDIP: adapt_steps >= 0, adapt_slices >= 1 and learning_rate > 0 required");
+  if (config.adapt_t_min < 0 || config.adapt_t_min > config.adapt_t_max)
+    throw InvalidArgument("DDIP: 0 <= adapt_t_min <= adapt_t_max required");
   check_prior_fits(problem, prior, "DDIP");
 }
 

@@ -126,6 +126,10 @@ Volume ddip(const ReconstructionRequest& r, SamplerReport* report) {
   if (config.adapt_steps < 0) throw SettingError("ddip: adapt-steps: expected an integer >= 0");
   config.adapt_slices = s.positive_integer("adapt-slices", config.adapt_slices);
   config.learning_rate = s.positive_number("learning-rate", config.learning_rate);
+  config.adapt_t_min = s.integer("adapt-t-min", config.adapt_t_min);
+  config.adapt_t_max = s.integer("adapt-t-max", config.adapt_t_max);
+  if (config.adapt_t_min < 0 || config.adapt_t_min > config.adapt_t_max || config.adapt_t_max > 999)
+    throw SettingError("ddip: adapt-t-min and adapt-t-max: expected 0 <= adapt-t-min <= adapt-t-max <= 999");
   const ProblemSettings settings = problem_settings(r, s, "ddip");
   s.finish();
   const DiffusionProblem problem = diffusion_problem(r, settings);
@@ -238,11 +242,11 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
        diffusion_mbir},
       {"ddip", Modality::kCt, true, false,
        "DDS with LoRA test-time adaptation [steps eta lambda rho gamma cg-iterations consistency lora-rank "
-       "adapt-steps adapt-slices learning-rate intensity-scale]",
+       "adapt-steps adapt-slices learning-rate adapt-t-min adapt-t-max intensity-scale]",
        ddip},
       {"ddip", Modality::kMri, true, false,
        "DDS with LoRA test-time adaptation [steps eta lambda rho gamma cg-iterations consistency lora-rank "
-       "adapt-steps adapt-slices learning-rate intensity-scale coil-maps]",
+       "adapt-steps adapt-slices learning-rate adapt-t-min adapt-t-max intensity-scale coil-maps]",
        ddip},
       {"tpdm", Modality::kCt, true, true,
        "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale]", tpdm},

@@ -5,13 +5,17 @@
 // including the DPS backward passes).
 //
 //   diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N]
-//       [--methods classical,dds,diffusion-mbir,tpdm,ddip] [--mbir-steps N ...] [--tpdm-steps N ...] [--seed
-//       K]
+//       [--methods classical,dds,diffusion-mbir,tpdm,ddip|none] [--mbir-steps N ...] [--tpdm-steps N ...]
+//       [--seed K] [--ddip KEY=VALUE,... ...] [--part test|training]
 //
 // MODEL.h5 is the prior with data consistency (TPDM's primary); --aux-prior TPDM's auxiliary one.
 // --mbir-steps and --tpdm-steps list the runs (default 100 each; the official 2000 take hours on a CPU).
 // z-SR runs the z interpolations and TPDM only. The out-of-distribution row is this benchmark with the
 // ellipse-phantom prior as MODEL.h5 (--methods dds,ddip).
+// --ddip adds a DDIP row per argument with those settings (e.g. lora-rank=2,adapt-t-min=500), after a DDS
+// row with DDIP's consistency (`--methods none` runs only these). --part training runs on the central
+// slices of Colin27's training part instead: the place to choose settings, since the held-out slab is
+// never used for tuning.
 
 #include <cstdio>
 #include <fstream>
@@ -44,14 +48,37 @@ struct Run {
   MethodSettings settings;
 };
 
+const std::set<std::string> kMethodGroups{"classical", "dds", "diffusion-mbir", "tpdm", "ddip"};
+
 struct Options {
   std::string modality;
   std::string model, aux_model;
   int64_t slices = 0;
-  std::set<std::string> methods{"classical", "dds", "diffusion-mbir", "tpdm", "ddip"};
+  std::set<std::string> methods = kMethodGroups;
   std::vector<int> mbir_steps{100}, tpdm_steps{100};
+  std::vector<MethodSettings> ddip_variants;
+  Colin27Part part = Colin27Part::kTest;
   uint64_t seed = 1;
 };
+
+// "key=value,key=value" → settings.
+MethodSettings parse_settings(const std::string& text) {
+  MethodSettings settings;
+  std::istringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) {
+    const auto equals = item.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw std::invalid_argument("--ddip: expected KEY=VALUE, got " + item);
+    settings[item.substr(0, equals)] = item.substr(equals + 1);
+  }
+  return settings;
+}
+
+std::string describe(const MethodSettings& settings) {
+  std::string text;
+  for (const auto& [key, value] : settings) text += (text.empty() ? "" : ", ") + key + " " + value;
+  return text;
+}
 
 std::shared_ptr<SlicePrior> load_slice_prior(const std::string& path) {
   const PriorModel model = read_prior(path);
@@ -63,7 +90,7 @@ std::shared_ptr<SlicePrior> load_slice_prior(const std::string& path) {
 
 int benchmark(const Options& o) {
   const bool ct = o.modality == "ct", zsr = o.modality == "zsr";
-  Volume truth = central_slices(colin27(Colin27Part::kTest), o.slices);
+  Volume truth = central_slices(colin27(o.part), o.slices);
   const uint64_t seed = o.seed;
   Measurement m;
   if (zsr) {
@@ -100,15 +127,19 @@ int benchmark(const Options& o) {
       runs.push_back({"DiffusionMBIR (" + std::to_string(steps) + " steps)",
                       "diffusion-mbir",
                       {{"steps", std::to_string(steps)}}});
+  // DDIP's default consistency is CG (the official D3IP); DDS with CG beside it isolates the adaptation.
+  if (!zsr && ct && (wanted("ddip") || !o.ddip_variants.empty()))
+    runs.push_back({"DDS (50 steps, cg)", "dds", {{"consistency", "cg"}}});
   if (!zsr && wanted("ddip")) {
-    // DDIP's default consistency is CG (the official D3IP); DDS with CG beside it isolates the adaptation.
-    if (ct) runs.push_back({"DDS (50 steps, cg)", "dds", {{"consistency", "cg"}}});
     runs.push_back({"DDIP (50 steps, cg)", "ddip", {}});
     if (ct)
       runs.push_back({"DDIP+MBIR (50 steps, admm-tv-z)",
                       "ddip",
                       {{"consistency", "admm-tv-z"}, {"rho", "0.5"}, {"lambda", "0.01"}}});
   }
+  if (!zsr)
+    for (const auto& variant : o.ddip_variants)
+      runs.push_back({"DDIP (50 steps, " + describe(variant) + ")", "ddip", variant});
   if (wanted("tpdm")) {
     if (!aux_prior) throw std::invalid_argument("TPDM needs --aux-prior (or leave tpdm out of --methods)");
     for (const int steps : o.tpdm_steps)
@@ -116,12 +147,14 @@ int benchmark(const Options& o) {
           {"TPDM (" + std::to_string(steps) + " steps)", "tpdm", {{"steps", std::to_string(steps)}}});
   }
 
-  std::printf("%s on the held-out Colin27 slab, %lldx%lldx%lld, %d threads\n\n",
-              zsr  ? "x4 MR z-super-resolution (thick slices)"
-              : ct ? "8-view parallel-beam CT"
-                   : "x8 2D Poisson-disc, 8-coil MRI",
-              static_cast<long long>(truth.nx()), static_cast<long long>(truth.ny()),
-              static_cast<long long>(truth.nz()), thread_count());
+  std::printf(
+      "%s on the %s, %lldx%lldx%lld, %d threads\n\n",
+      zsr  ? "x4 MR z-super-resolution (thick slices)"
+      : ct ? "8-view parallel-beam CT"
+           : "x8 2D Poisson-disc, 8-coil MRI",
+      o.part == Colin27Part::kTest ? "held-out Colin27 slab" : "Colin27 training part (central slices)",
+      static_cast<long long>(truth.nx()), static_cast<long long>(truth.ny()),
+      static_cast<long long>(truth.nz()), thread_count());
   std::printf(
       "| method | PSNR axial | coronal | sagittal | mean | SSIM axial | coronal | sagittal | wall [s] | "
       "network [s] | of which adaptation [s] | other [s] | NFE | peak memory [MiB] |\n"
@@ -171,8 +204,8 @@ int main(int argc, char** argv) {
   if (a.size() < 2 || (a[0] != "ct" && a[0] != "mri" && a[0] != "zsr")) {
     std::cerr
         << "usage: diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N] "
-           "[--methods classical,dds,diffusion-mbir,tpdm,ddip] [--mbir-steps N ...] [--tpdm-steps N ...] "
-           "[--seed K]\n";
+           "[--methods classical,dds,diffusion-mbir,tpdm,ddip|none] [--mbir-steps N ...] "
+           "[--tpdm-steps N ...] [--seed K] [--ddip KEY=VALUE,... ...] [--part test|training]\n";
     return 2;
   }
   try {
@@ -191,11 +224,22 @@ int main(int argc, char** argv) {
         methods_given = true;
         o.methods.clear();
         std::istringstream list(a[++i]);
-        for (std::string name; std::getline(list, name, ',');) o.methods.insert(name);
+        for (std::string name; std::getline(list, name, ',');) {
+          if (name == "none") continue;  // only the --ddip rows
+          if (!kMethodGroups.count(name))
+            throw std::invalid_argument("--methods: unknown method group " + name);
+          o.methods.insert(name);
+        }
       } else if (a[i] == "--mbir-steps") {
         o.mbir_steps = integers(a, i);
       } else if (a[i] == "--tpdm-steps") {
         o.tpdm_steps = integers(a, i);
+      } else if (a[i] == "--ddip" && i + 1 < a.size()) {
+        o.ddip_variants.push_back(parse_settings(a[++i]));
+      } else if (a[i] == "--part" && i + 1 < a.size()) {
+        o.part = parse_colin27_part(a[++i]);
+        if (o.part != Colin27Part::kTest && o.part != Colin27Part::kTraining)
+          throw std::invalid_argument("--part: expected test or training");
       } else {
         throw std::invalid_argument("unknown argument " + a[i]);
       }

@@ -33,10 +33,10 @@ namespace {
 // The command-line options that are method settings (pipelines/method_settings.h), passed on as text
 // only when given, so that every method sees exactly what the user asked of it.
 const char* const kSettingOptions[] = {
-    "filter",           "iterations",   "cg-iterations", "lambda", "rho",         "tv",
-    "coil-combination", "coil-maps",    "steps",         "eta",    "consistency", "gamma",
-    "intensity-scale",  "alternation",  "dps-weight",    "kind",   "lora-rank",   "adapt-steps",
-    "adapt-slices",     "learning-rate"};
+    "filter",           "iterations",    "cg-iterations", "lambda",     "rho",         "tv",
+    "coil-combination", "coil-maps",     "steps",         "eta",        "consistency", "gamma",
+    "intensity-scale",  "alternation",   "dps-weight",    "kind",       "lora-rank",   "adapt-steps",
+    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max"};
 
 // fastMRI's evaluation: the magnitude centre-cropped to the file's reconstruction_rss, PSNR with the
 // reference's maximum as the peak. Prints nothing for files without a reference.
@@ -177,6 +177,11 @@ void add_reconstruct_options(po::options_description& options) {
        ("ddip: random slices per optimiser step (default " + std::to_string(ddip_ct.adapt_slices) + ")").c_str())
       ("learning-rate", po::value<std::string>()->value_name("LR"),
        ("ddip: AdamW learning rate (default " + number(ddip_ct.learning_rate) + ")").c_str())
+      ("adapt-t-min", po::value<std::string>()->value_name("T"),
+       ("ddip: adapt at the sampling steps whose t (0..999) is >= T (default " +
+        std::to_string(ddip_ct.adapt_t_min) + ")").c_str())
+      ("adapt-t-max", po::value<std::string>()->value_name("T"),
+       ("ddip: adapt at the sampling steps whose t is <= T (default " + std::to_string(ddip_ct.adapt_t_max) + ")").c_str())
       ("save-adapted", po::value<std::string>()->value_name("MODEL.h5"),
        "ddip: write the adapted prior (LoRA merged into its weights) as a model file, for --prior of later runs")
       ("kind", po::value<std::string>()->value_name("K"),

@@ -517,6 +517,7 @@ TEST_F(Cli, DdipAdaptsThePriorAndSavesItForLaterRuns) {
   EXPECT_TRUE(torch::equal(read_volume(path("a.nii")).data(), read_volume(path("b.nii")).data()));
   EXPECT_EQ(ddip("c.nii", {"--lora-rank", "0"}).code, 2);
   EXPECT_EQ(ddip("c.nii", {"--adapt-slices", "x"}).code, 2);
+  EXPECT_EQ(ddip("c.nii", {"--adapt-t-min", "600", "--adapt-t-max", "500"}).code, 2);
   EXPECT_EQ(invoke({"reconstruct", "--input", path("m.h5"), "--method", "dds", "--prior", path("p.h5"), "--output",
                     path("c.nii"), "--save-adapted", path("x.h5")}).code, 2);
   EXPECT_EQ(ddip("c.nii", {"--aux-prior", path("p.h5")}).code, 2);

@@ -56,6 +56,16 @@ TEST(Ddip, WithoutAdaptationIsDdsAndAdaptsDeterministically) {
   const auto plain = ddip_reconstruction(ct.problem, prior, config, torch::kCPU, 3);
   EXPECT_TRUE(torch::allclose(plain, dds_reconstruction(ct.problem, prior, config.dds, torch::kCPU, 3), 1e-5, 1e-7));
   config.adapt_steps = 2;
+  // Four steps sample t = 750, 500, 250, 0: a window between them adapts never, one around 500 once.
+  config.adapt_t_min = 600;
+  config.adapt_t_max = 700;
+  EXPECT_TRUE(torch::equal(ddip_reconstruction(ct.problem, prior, config, torch::kCPU, 3), plain));
+  config.adapt_t_min = 400;
+  config.adapt_t_max = 600;
+  const auto once = ddip_reconstruction(ct.problem, prior, config, torch::kCPU, 3);
+  EXPECT_FALSE(torch::allclose(once, plain, 1e-5, 1e-7));
+  config.adapt_t_min = 20;
+  config.adapt_t_max = 980;
   SamplerReport report;
   const auto adapted = ddip_reconstruction(ct.problem, prior, config, torch::kCPU, 3, &report, true);
   EXPECT_FALSE(torch::allclose(adapted, plain, 1e-5, 1e-7));
@@ -75,6 +85,10 @@ TEST(Ddip, RejectsATorchScriptLikePriorAndBadSettings) {
   DdipConfig config = ddip_defaults(Modality::kCt);
   EXPECT_THROW(ddip_reconstruction(ct.problem, oracle, config, torch::kCPU, 0), InvalidArgument);
   config.adapt_slices = 0;
+  EXPECT_THROW(ddip_reconstruction(ct.problem, tiny_prior(), config, torch::kCPU, 0), InvalidArgument);
+  config = ddip_defaults(Modality::kCt);
+  config.adapt_t_min = 500;
+  config.adapt_t_max = 400;
   EXPECT_THROW(ddip_reconstruction(ct.problem, tiny_prior(), config, torch::kCPU, 0), InvalidArgument);
   EXPECT_EQ(ddip_defaults(Modality::kCt).adapt_steps, 10);
   EXPECT_EQ(ddip_defaults(Modality::kMri).adapt_steps, 5);
