@@ -6,7 +6,7 @@
 //
 //   diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N]
 //       [--methods classical,dds,diffusion-mbir,tpdm,ddip|none] [--mbir-steps N ...] [--tpdm-steps N ...]
-//       [--seed K] [--ddip KEY=VALUE,... ...] [--part test|training]
+//       [--seed K] [--ddip KEY=VALUE,... ...] [--part test|training] [--views N]
 //
 // MODEL.h5 is the prior with data consistency (TPDM's primary); --aux-prior TPDM's auxiliary one.
 // --mbir-steps and --tpdm-steps list the runs (default 100 each; the official 2000 take hours on a CPU).
@@ -15,7 +15,7 @@
 // --ddip adds a DDIP row per argument with those settings (e.g. lora-rank=2,adapt-t-min=500), after a DDS
 // row with DDIP's consistency (`--methods none` runs only these). --part training runs on the central
 // slices of Colin27's training part instead: the place to choose settings, since the held-out slab is
-// never used for tuning.
+// never used for tuning. --views sets the CT view count (default 8; the official DDIP CT runs use 60).
 
 #include <cstdio>
 #include <fstream>
@@ -54,6 +54,7 @@ struct Options {
   std::string modality;
   std::string model, aux_model;
   int64_t slices = 0;
+  int views = 8;  // CT
   std::set<std::string> methods = kMethodGroups;
   std::vector<int> mbir_steps{100}, tpdm_steps{100};
   std::vector<MethodSettings> ddip_variants;
@@ -98,7 +99,7 @@ int benchmark(const Options& o) {
   } else if (ct) {
     truth = Volume(truth.data() * kWaterAttenuation, truth.geometry());
     CtScan scan;
-    scan.angles = sparse_view_angles(8);
+    scan.angles = sparse_view_angles(o.views);
     m = simulate_ct(truth, scan, {}, seed);
   } else {
     MriScan scan;
@@ -147,11 +148,11 @@ int benchmark(const Options& o) {
           {"TPDM (" + std::to_string(steps) + " steps)", "tpdm", {{"steps", std::to_string(steps)}}});
   }
 
+  const std::string problem = zsr  ? "x4 MR z-super-resolution (thick slices)"
+                              : ct ? std::to_string(o.views) + "-view parallel-beam CT"
+                                   : "x8 2D Poisson-disc, 8-coil MRI";
   std::printf(
-      "%s on the %s, %lldx%lldx%lld, %d threads\n\n",
-      zsr  ? "x4 MR z-super-resolution (thick slices)"
-      : ct ? "8-view parallel-beam CT"
-           : "x8 2D Poisson-disc, 8-coil MRI",
+      "%s on the %s, %lldx%lldx%lld, %d threads\n\n", problem.c_str(),
       o.part == Colin27Part::kTest ? "held-out Colin27 slab" : "Colin27 training part (central slices)",
       static_cast<long long>(truth.nx()), static_cast<long long>(truth.ny()),
       static_cast<long long>(truth.nz()), thread_count());
@@ -205,7 +206,7 @@ int main(int argc, char** argv) {
     std::cerr
         << "usage: diffrecon_pipelines_benchmark ct|mri|zsr MODEL.h5 [--aux-prior MODEL.h5] [--slices N] "
            "[--methods classical,dds,diffusion-mbir,tpdm,ddip|none] [--mbir-steps N ...] "
-           "[--tpdm-steps N ...] [--seed K] [--ddip KEY=VALUE,... ...] [--part test|training]\n";
+           "[--tpdm-steps N ...] [--seed K] [--ddip KEY=VALUE,... ...] [--part test|training] [--views N]\n";
     return 2;
   }
   try {
@@ -214,7 +215,10 @@ int main(int argc, char** argv) {
     o.model = a[1];
     bool methods_given = false;
     for (size_t i = 2; i < a.size(); ++i) {
-      if (a[i] == "--slices" && i + 1 < a.size()) {
+      if (a[i] == "--views" && i + 1 < a.size()) {
+        o.views = std::stoi(a[++i]);
+        if (o.views < 1) throw std::invalid_argument("--views: expected a positive count");
+      } else if (a[i] == "--slices" && i + 1 < a.size()) {
         o.slices = std::stoll(a[++i]);
       } else if (a[i] == "--seed" && i + 1 < a.size()) {
         o.seed = std::stoull(a[++i]);
