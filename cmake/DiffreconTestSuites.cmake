@@ -12,5 +12,7 @@ function(diffrecon_add_test_suites target)
             "-DFIRST=${first}" -P "${PROJECT_SOURCE_DIR}/cmake/write_test_suites.cmake"
     BYPRODUCTS "${ctest_file}"
     VERBATIM)
+  # Relinking reruns the listing: also when the script changes.
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${PROJECT_SOURCE_DIR}/cmake/write_test_suites.cmake")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${ctest_file}")
 endfunction()

@@ -8,24 +8,23 @@ if(NOT status EQUAL 0)
 endif()
 
 string(REPLACE "," ";" FIRST "${FIRST}")
-string(REPLACE "\n" ";" lines "${listing}")
+# Suite lines are "Suite." or "Instance/Suite.  # TypeParam = ...", not indented (test lines are). They
+# are matched in the whole text: test lines may hold brackets and semicolons, which CMake lists mangle.
+string(REGEX MATCHALL "(^|\n)[A-Za-z_][A-Za-z0-9_/]*\\." suite_lines "${listing}")
 set(script "")
 set(suites 0)
-foreach(line IN LISTS lines)
-  # A suite line: "Suite." or "Instance/Suite.  # TypeParam = ...", not indented; test lines are indented.
-  if(line MATCHES "^([A-Za-z_][A-Za-z0-9_/]*)\\.( .*)?$")
-    set(suite "${CMAKE_MATCH_1}")
-    math(EXPR suites "${suites} + 1")
-    set(cost 0)
-    if(suite IN_LIST FIRST)
-      set(cost 1000000)
-    endif()
-    # A suite whose every test skipped itself (a CUDA test without a GPU) is reported as skipped.
-    string(APPEND script
-      "add_test([==[${suite}]==] [==[${EXECUTABLE}]==] [==[--gtest_filter=${suite}.*]==])\n"
-      "set_tests_properties([==[${suite}]==] PROPERTIES LABELS [==[${LABEL}]==] COST ${cost}"
-      " SKIP_REGULAR_EXPRESSION [==[\\[  PASSED  \\] 0 tests]==])\n")
+foreach(line IN LISTS suite_lines)
+  string(REGEX REPLACE "^\n?(.*)\\.$" "\\1" suite "${line}")
+  math(EXPR suites "${suites} + 1")
+  set(cost 0)
+  if(suite IN_LIST FIRST)
+    set(cost 1000000)
   endif()
+  # A suite whose every test skipped itself (a CUDA test without a GPU) is reported as skipped.
+  string(APPEND script
+    "add_test([==[${suite}]==] [==[${EXECUTABLE}]==] [==[--gtest_filter=${suite}.*]==])\n"
+    "set_tests_properties([==[${suite}]==] PROPERTIES LABELS [==[${LABEL}]==] COST ${cost}"
+    " SKIP_REGULAR_EXPRESSION [==[\\[  PASSED  \\] 0 tests]==])\n")
 endforeach()
 if(suites EQUAL 0)
   message(FATAL_ERROR "${EXECUTABLE} lists no tests")
