@@ -213,6 +213,26 @@ Volume mri_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
   return mri_admm_tv_reconstruction(*r.measurement, config, r.device);
 }
 
+// "db1" (Haar) … "db4": the Daubechies order.
+int parse_daubechies(const std::string& name) {
+  if (name.size() == 3 && name.compare(0, 2, "db") == 0 && name[2] >= '1' && name[2] <= '4')
+    return name[2] - '0';
+  throw InvalidArgument("expected db1 (Haar), db2, db3 or db4, found '" + name + "'");
+}
+
+Volume mri_cs_wavelet(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("cs-wavelet", r.settings);
+  CsWaveletConfig config;
+  config.maps = coil_maps(s, "cs-wavelet");
+  config.lambda = s.non_negative_number("lambda", config.lambda);
+  config.iterations = s.positive_integer("iterations", config.iterations);
+  config.tolerance = s.non_negative_number("tolerance", config.tolerance);
+  config.vanishing_moments = parsed("cs-wavelet", "wavelet", s.text("wavelet", "db2"), parse_daubechies);
+  config.seed = r.seed;
+  s.finish();
+  return cs_wavelet_reconstruction(*r.measurement, config, r.device);
+}
+
 }  // namespace
 
 const std::vector<ReconstructionMethod>& reconstruction_methods() {
@@ -233,6 +253,10 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
        "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]", mri_cg_sense},
       {"admm-tv", Modality::kMri, false, false,
        "ADMM with TV [lambda rho iterations cg-iterations tv coil-maps]", mri_admm_tv},
+      {"cs-wavelet", Modality::kMri, false, false,
+       "l1-wavelet compressed sensing by FISTA with random shifts [lambda iterations tolerance wavelet "
+       "coil-maps]",
+       mri_cs_wavelet},
       {"dds", Modality::kMri, true, false,
        "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale "
        "coil-maps]",

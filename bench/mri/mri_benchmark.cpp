@@ -2,21 +2,29 @@
 //
 //   diffrecon_mri_benchmark throughput C Z Y X DIMS   one TSV line: centred FFT against a bare FFTW plan
 //                                                     of the same transforms, and the SENSE operator
-//   diffrecon_mri_benchmark export DIR SLICES R       Colin27 test slab (central SLICES), 8 coils, Poisson-disc
-//                                                     ×R: DIR/kspace.{cfl,hdr} (3D k-space for BART), DIR/maps.{cfl,hdr},
-//                                                     DIR/truth.nii,
-//                                                     and diffrecon's CG-SENSE and ADMM-TV (TSV: method s PSNR)
-//   diffrecon_mri_benchmark score DIR NAME            PSNR of BART's DIR/NAME.cfl against DIR/truth.nii
+//   diffrecon_mri_benchmark export DIR SLICES R       Colin27 test slab (central SLICES), 8 coils,
+//                                                     Poisson disc ×R: DIR/kspace.{cfl,hdr} (3D k-space
+//                                                     for BART), DIR/maps.{cfl,hdr}, DIR/truth.nii; prints
+//                                                     the intensity scale for BART's -w
+//   diffrecon_mri_benchmark reconstruct SLICES R METHOD [NAME=VALUE ...]
+//                                                     a registered method on that problem (TSV: seconds,
+//                                                     PSNR, SSIM, iterations)
+//   diffrecon_mri_benchmark score DIR NAME            PSNR and SSIM of BART's DIR/NAME.cfl against
+//                                                     DIR/truth.nii
 
 #include <fftw3.h>
 
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench/timing.h"
+#include "core/error.h"
+#include "core/logging.h"
 #include "core/memory.h"
 #include "core/metrics.h"
 #include "core/threading.h"
@@ -25,8 +33,11 @@
 #include "data/io/volume_io.h"
 #include "operators/mri/centred_fft.h"
 #include "operators/mri/sense.h"
+#include "pipelines/intensity_scale.h"
 #include "pipelines/mri/classical_mri.h"
+#include "pipelines/mri/mri_problem.h"
 #include "pipelines/mri/simulate_mri.h"
+#include "pipelines/reconstruction_methods.h"
 
 namespace diffrecon {
 namespace {
@@ -68,36 +79,67 @@ int throughput(const std::vector<int64_t>& shape, int dims) {
   return 0;
 }
 
-int export_problem(const std::string& dir, int64_t slices, double acceleration) {
-  const Volume truth = central_slices(colin27(Colin27Part::kTest), slices);
+// The benchmark's measurement: the central `slices` of the Colin27 test slab, 8 birdcage coils, 2D
+// Poisson disc ×R, noiseless, seed 1.
+struct Problem {
+  Volume truth;
+  Measurement m;
+};
+
+Problem problem(int64_t slices, double acceleration) {
+  Volume truth = central_slices(colin27(Colin27Part::kTest), slices);
   MriScan scan;
   scan.mask.kind = MaskKind::kPoisson2d;
   scan.mask.acceleration = acceleration;
-  const Measurement m = simulate_mri(truth, scan, NoiseModel{}, 1);
+  Measurement m = simulate_mri(truth, scan, NoiseModel{}, 1);
+  return {std::move(truth), std::move(m)};
+}
+
+// DIR/truth.nii, DIR/kspace and DIR/maps for BART; prints the intensity scale c of the zero-filled image
+// (pipelines/intensity_scale.h), which BART gets as -w c so that its λ means ours.
+int export_problem(const std::string& dir, int64_t slices, double acceleration) {
+  const auto [truth, m] = problem(slices, acceleration);
   write_volume(truth, dir + "/truth.nii");
   // pics models k-space as the 3D DFT over (x, y, z): a centred DFT along z of the slice-wise k-space
   // makes the multi-slice data exactly that (the mask is the same for every slice).
   write_cfl(dir + "/kspace", centred_fft(m.data.permute({0, 2, 3, 1}), 1).permute({0, 3, 1, 2}));
-  write_cfl(dir + "/maps", m.arrays.at("coil_maps"));
-  const auto run = [&](const char* name, const auto& reconstruct) {
-    const auto start = std::chrono::steady_clock::now();
-    const Volume x = reconstruct();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%s\t%.2f\t%.2f\n", name, seconds, psnr(truth.data(), x.data()));
-  };
-  run("diffrecon zero-filled", [&] { return zero_filled_reconstruction(m, {}, torch::kCPU); });
-  run("diffrecon CG-SENSE (30 it)", [&] { return cg_sense_reconstruction(m, {}, torch::kCPU); });
-  run("diffrecon ADMM-TV (defaults)", [&] { return mri_admm_tv_reconstruction(m, {}, torch::kCPU); });
+  write_cfl(dir + "/maps", coil_maps_of(m, torch::kCPU));
+  std::printf("%.9g\n", intensity_scale(zero_filled_reconstruction(m, {}, torch::kCPU).data()));
   return 0;
 }
 
-// BART's image [Z, Y, X] (BART dims x, y, z), magnitude, with the least-squares gain onto the truth
-// (BART scales its data internally).
+// One diffrecon method from the registry with settings NAME=VALUE; TSV: seconds PSNR SSIM iterations
+// (from the method's log line "… N <solver> iterations …", "-" when it has none).
+int reconstruct_problem(int64_t slices, double acceleration, const std::string& method,
+                        const std::vector<std::string>& settings) {
+  const auto [truth, m] = problem(slices, acceleration);
+  ReconstructionRequest request;
+  request.measurement = &m;
+  for (const auto& setting : settings) {
+    const auto equals = setting.find('=');
+    if (equals == std::string::npos) throw InvalidArgument("expected NAME=VALUE, found '" + setting + "'");
+    request.settings[setting.substr(0, equals)] = setting.substr(equals + 1);
+  }
+  std::ostringstream log;
+  set_log_stream(&log);
+  const auto start = std::chrono::steady_clock::now();
+  const Volume x = reconstruct(request, method);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  set_log_stream(nullptr);
+  const std::regex count("([0-9]+) [A-Za-z-]+ iterations");
+  std::smatch match;
+  const std::string text = log.str();
+  const std::string iterations = std::regex_search(text, match, count) ? match[1].str() : "-";
+  std::printf("%.2f\t%.2f\t%.4f\t%s\n", seconds, psnr(truth.data(), x.data()),
+              ssim_3d(truth.data(), x.data()), iterations.c_str());
+  return 0;
+}
+
+// BART's image DIR/NAME.cfl [Z, Y, X] (BART dims x, y, z), magnitude, against DIR/truth.nii: PSNR SSIM.
 int score(const std::string& dir, const std::string& name) {
   const auto truth = read_volume(dir + "/truth.nii").data();
   const auto image = read_cfl(dir + "/" + name, 3).abs();
-  const double gain = (truth * image).sum().item<double>() / (image * image).sum().item<double>();
-  std::printf("%.2f\n", psnr(truth, image * gain));
+  std::printf("%.2f\t%.4f\n", psnr(truth, image), ssim_3d(truth, image));
   return 0;
 }
 
@@ -113,11 +155,14 @@ int main(int argc, char** argv) {
     if (a.size() == 6 && a[0] == "throughput")
       return throughput({std::stoll(a[1]), std::stoll(a[2]), std::stoll(a[3]), std::stoll(a[4])}, std::stoi(a[5]));
     if (a.size() == 4 && a[0] == "export") return export_problem(a[1], std::stoll(a[2]), std::stod(a[3]));
+    if (a.size() >= 4 && a[0] == "reconstruct")
+      return reconstruct_problem(std::stoll(a[1]), std::stod(a[2]), a[3], {a.begin() + 4, a.end()});
     if (a.size() == 3 && a[0] == "score") return score(a[1], a[2]);
   } catch (const std::exception& e) {
     std::cerr << "diffrecon_mri_benchmark: " << e.what() << "\n";
     return 1;
   }
-  std::cerr << "usage: diffrecon_mri_benchmark throughput C Z Y X DIMS | export DIR SLICES R | score DIR NAME\n";
+  std::cerr << "usage: diffrecon_mri_benchmark throughput C Z Y X DIMS | export DIR SLICES R | reconstruct "
+               "SLICES R METHOD [NAME=VALUE ...] | score DIR NAME\n";
   return 2;
 }

@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
-# MRI benchmark: operator speed, and CG-SENSE / TV beside BART's pics on the same data and maps.
-#   bench/mri/run.sh [BUILD_DIR]        (after building; needs Debian's bart; a few minutes on 2 cores)
+# MRI benchmark: operator speed, and diffrecon beside BART's pics at matched settings on the same data and
+# maps, for 2D Poisson disc x4 and x8.
+#   bench/mri/run.sh [BUILD_DIR]        (after building; needs Debian's bart; about 10 minutes on 2 cores)
+# Matched settings: both sides minimise 1/2 |A x - y|^2 + lambda c R(x) with the same unitary centred FFT
+# and normalised coil maps, c the intensity scale of diffrecon's zero-filled image (its 99.9th percentile,
+# the unit of diffrecon's lambda); BART gets -w c -S (its data divided by c, its image multiplied back),
+# so its lambda means diffrecon's and both images are scored as they are. R: isotropic in-plane TV
+# (BART -R T:3:0:lambda, joint thresholding of the y and x differences; diffrecon admm-tv --tv xy
+# --tv-norm isotropic) or the l1 norm of in-plane Daubechies-2 wavelets with random shifts (BART
+# -R W:3:0:lambda; diffrecon cs-wavelet).
+# Environment: LAMBDA_TV, LAMBDA_WAVELET (default 0.002), BART_ITERATIONS (default 100), SLICES (16).
 set -euo pipefail
 build=${1:-build}
 bench="$build/bin/diffrecon_mri_benchmark"
 [[ -x $bench ]] || { echo "run.sh: $bench not found: build first (cmake --build $build)" >&2; exit 1; }
 command -v bart > /dev/null || { echo "run.sh: needs bart (apt-get install bart)" >&2; exit 1; }
+lambda_tv=${LAMBDA_TV:-0.002}
+lambda_wavelet=${LAMBDA_WAVELET:-0.002}
+bart_iterations=${BART_ITERATIONS:-100}
+slices=${SLICES:-16}
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo
@@ -21,20 +34,36 @@ SIZES
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-slices=16
-echo
-echo "Colin27 test slab, central $slices slices (128 x 128, 1.76 mm), 8 birdcage coils, 2D Poisson disc x4,"
-echo "noiseless, the true coil maps for every method; PSNR against the truth (BART's images after a least-squares gain)"
-printf '%-34s %9s %9s\n' method "time [s]" "PSNR [dB]"
-"$bench" export "$work" "$slices" 4 | awk -F'\t' '{printf "%-34s %9s %9s\n", $1, $2, $3}'
+row() { printf '%-58s %8s %9s %7s %6s\n' "$@"; }
+diffrecon_run() {  # label, method, settings...
+  local label=$1; shift
+  IFS=$'\t' read -r seconds psnr ssim iterations < <("$bench" reconstruct "$slices" "$acceleration" "$@" 2> /dev/null)
+  row "$label" "$seconds" "$psnr" "$ssim" "$iterations"
+}
 bart_run() {  # name, pics arguments
   local name=$1; shift
-  local start end
+  local start end iterations
   start=$(date +%s.%N)
-  bart pics -S "$@" "$work/kspace" "$work/maps" "$work/$name" > /dev/null 2>&1
+  bart pics -d4 -w "$scale" -S "$@" "$work/kspace" "$work/maps" "$work/$name" > "$work/$name.log" 2>&1
   end=$(date +%s.%N)
-  printf '%-34s %9.2f %9s\n' "BART pics $*" "$(echo "$end - $start" | bc)" "$("$bench" score "$work" "$name")"
+  # ADMM prints one residual line per iteration at debug level 4; FISTA and CG run every iteration.
+  iterations=$(grep -cE '^ *[0-9]+ +[-0-9.e+]+ +[-0-9.e+]+ +[-0-9.e+]+ +[-0-9.e+]+' "$work/$name.log" || true)
+  [[ $iterations -gt 0 ]] || iterations="(${bart_iterations})"
+  IFS=$'\t' read -r psnr ssim < <("$bench" score "$work" "$name")
+  row "BART pics $*" "$(printf '%.2f' "$(echo "$end - $start" | bc)")" "$psnr" "$ssim" "$iterations"
 }
-bart_run cg -l2 -r 0 -i 30
-bart_run tv -R T:3:0:0.005 -i 100
-bart_run wavelet -l1 -r 0.005 -i 100
+
+for acceleration in 4 8; do
+  scale=$("$bench" export "$work" "$slices" "$acceleration")
+  echo
+  echo "Colin27 test slab, central $slices slices (128 x 128, 1.76 mm), 8 birdcage coils, 2D Poisson disc x$acceleration,"
+  echo "noiseless, the true coil maps; intensity scale c = $scale (BART: -w c -S); PSNR/SSIM (3D) against the truth"
+  row method "time [s]" "PSNR [dB]" SSIM iter
+  diffrecon_run "diffrecon zero-filled" zero-filled
+  diffrecon_run "diffrecon cg-sense (30 CG)" cg-sense
+  bart_run cg -l2 -r 0 -i 30
+  diffrecon_run "diffrecon admm-tv --tv xy --lambda $lambda_tv (to convergence)" admm-tv tv=xy lambda="$lambda_tv"
+  bart_run tv -R "T:3:0:$lambda_tv" -i "$bart_iterations"
+  diffrecon_run "diffrecon cs-wavelet --lambda $lambda_wavelet" cs-wavelet lambda="$lambda_wavelet"
+  bart_run wavelet -R "W:3:0:$lambda_wavelet" -i "$bart_iterations"
+done

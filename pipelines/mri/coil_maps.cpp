@@ -48,4 +48,14 @@ torch::Tensor lowres_coil_maps(const torch::Tensor& kspace, int fft_dims, int64_
   return images / torch::sqrt(energy + epsilon);
 }
 
+torch::Tensor normalised_coil_maps(const torch::Tensor& maps) {
+  if (!maps.defined() || !maps.is_complex() || maps.dim() < 2)
+    throw InvalidArgument("normalised_coil_maps: expected complex coil maps [C, ...]");
+  const auto energy = (maps.abs() * maps.abs()).sum(0, true);
+  const double floor = 1e-6 * energy.max().item<double>();
+  const auto covered = energy > floor;
+  return torch::where(covered, maps / torch::sqrt(torch::where(covered, energy, torch::ones_like(energy))),
+                      torch::zeros_like(maps));
+}
+
 }  // namespace diffrecon

@@ -16,4 +16,12 @@ torch::Tensor birdcage_coil_maps(int64_t coils, int64_t nz, int64_t ny, int64_t 
 //   S_c = I_c / √(Σ_c |I_c|² + ε),  ε = 10⁻⁶ · max Σ_c |I_c|²  (so Σ|S_c|² ≈ 1 inside the object).
 torch::Tensor lowres_coil_maps(const torch::Tensor& kspace, int fft_dims, int64_t calibration = 24);
 
+// Maps [C, ...] normalised to unit root sum of squares at every voxel:
+//   S_c ← S_c / √(Σ_c |S_c|²)   where Σ_c |S_c|² > 10⁻⁶ · max Σ_c |S_c|²,   S_c ← 0 elsewhere.
+// The SENSE model y_c = F(S_c x) leaves the magnitude of the maps to the image: maps multiplied by a
+// positive field g(r) describe the same data with the image x/g. Normalised maps pick x = the image the
+// root-sum-of-squares combination of fully sampled coil images gives, so every reconstruction is the
+// same for any such g, and Aᴴy = Σ_c S_c* x_c is the SENSE combination Σ_c S_c* x_c / Σ_c |S_c|².
+torch::Tensor normalised_coil_maps(const torch::Tensor& maps);
+
 }  // namespace diffrecon

@@ -32,8 +32,9 @@ CoilMapSource parse_coil_map_source(const std::string& name) {
   throw InvalidArgument("unknown coil map source '" + name + "' (expected auto, espirit or lowres)");
 }
 
-torch::Tensor coil_maps_of(const Measurement& m, torch::Device device, CoilMapSource source) {
-  validate(m, "MRI measurement");
+namespace {
+
+torch::Tensor coil_maps_as_given(const Measurement& m, torch::Device device, CoilMapSource source) {
   const int dims = fft_dims_of(m);
   const auto stored = m.arrays.find("coil_maps");
   if (source == CoilMapSource::kAuto && stored != m.arrays.end()) return stored->second.to(device, torch::kComplexFloat);
@@ -46,6 +47,13 @@ torch::Tensor coil_maps_of(const Measurement& m, torch::Device device, CoilMapSo
     Log(LogLevel::kWarning) << e.what() << "; using low-resolution coil maps instead";
     return lowres_coil_maps(kspace, dims);
   }
+}
+
+}  // namespace
+
+torch::Tensor coil_maps_of(const Measurement& m, torch::Device device, CoilMapSource source) {
+  validate(m, "MRI measurement");
+  return normalised_coil_maps(coil_maps_as_given(m, device, source));
 }
 
 OperatorPtr mri_forward_operator(const Measurement& m, const torch::Tensor& coil_maps) {

@@ -23,7 +23,9 @@ enum class CoilMapSource {
 const char* to_string(CoilMapSource source);
 CoilMapSource parse_coil_map_source(const std::string& name);
 
-// The coil maps of a measurement on `device`, complex64 [C, Z, Y, X].
+// The coil maps of a measurement on `device`, complex64 [C, Z, Y, X], normalised to Σ_c |S_c|² = 1
+// where they cover the object and 0 elsewhere (coil_maps.h's normalised_coil_maps): every MRI method
+// gets its maps here, so none depends on the maps' gain (maps from other tools rarely have unit norm).
 torch::Tensor coil_maps_of(const Measurement& measurement, torch::Device device,
                            CoilMapSource source = CoilMapSource::kAuto);
 

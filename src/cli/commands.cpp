@@ -30,7 +30,7 @@ const std::vector<Command>& commands() {
       {"simulate", "simulate scanner measurements of a volume: CT sinograms, multi-coil MRI k-space, MR thick slices (zsr)",
        add_simulate_options, run_simulate, {"modality"}},
       {"reconstruct", "reconstruct a volume from measurements (CT: fbp, cgls, admm-tv; MRI: zero-filled, cg-sense, "
-       "admm-tv; z-SR: interpolate; with diffusion priors: dds, ddip, diffusion-mbir, tpdm)", add_reconstruct_options,
+       "admm-tv, cs-wavelet; z-SR: interpolate; with diffusion priors: dds, ddip, diffusion-mbir, tpdm)", add_reconstruct_options,
        run_reconstruct},
       {"demo", "8-view CT of the held-out Colin27 slab: FBP, ADMM-TV and DDS with the shipped prior; PSNR/SSIM table and figure",
        add_demo_options, run_demo},

@@ -33,10 +33,10 @@ namespace {
 // The command-line options that are method settings (pipelines/method_settings.h), passed on as text
 // only when given, so that every method sees exactly what the user asked of it.
 const char* const kSettingOptions[] = {
-    "filter",           "iterations",    "cg-iterations", "lambda",     "rho",         "tv",
-    "coil-combination", "coil-maps",     "steps",         "eta",        "consistency", "gamma",
-    "intensity-scale",  "alternation",   "dps-weight",    "kind",       "lora-rank",   "adapt-steps",
-    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max"};
+    "filter",           "iterations",    "cg-iterations", "lambda",      "rho",         "tv",
+    "coil-combination", "coil-maps",     "steps",         "eta",         "consistency", "gamma",
+    "intensity-scale",  "alternation",   "dps-weight",    "kind",        "lora-rank",   "adapt-steps",
+    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max", "tolerance",   "wavelet"};
 
 // fastMRI's evaluation: the magnitude centre-cropped to the file's reconstruction_rss, PSNR with the
 // reference's maximum as the peak. Prints nothing for files without a reference.
@@ -115,8 +115,8 @@ void add_reconstruct_options(po::options_description& options) {
        "for DICOM); the geometry is the measurement's")
       ("method", po::value<std::string>()->value_name("M"),
        "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv; MRI: "
-       "zero-filled (the default), cg-sense, admm-tv; both, with a diffusion prior: dds (decomposed diffusion "
-       "sampler, fast), ddip (DDS adapting the prior to the data with LoRA), diffusion-mbir (predictor-corrector "
+       "zero-filled (the default), cg-sense, admm-tv, cs-wavelet (l1-wavelet); both, with a diffusion prior: "
+       "dds (decomposed diffusion sampler, fast), ddip (DDS adapting the prior to the data with LoRA), diffusion-mbir (predictor-corrector "
        "with TV along z, slow) or tpdm (two perpendicular priors, slow); z-SR (thick slices): interpolate (the "
        "default) or tpdm")
       ("coil-combination", po::value<std::string>()->value_name("C"),
@@ -128,7 +128,13 @@ void add_reconstruct_options(po::options_description& options) {
       ("iterations", po::value<std::string>()->value_name("K"),
        ("cgls: iterations (default " + std::to_string(cgls.iterations) + "); cg-sense: CG iterations (default " +
         std::to_string(CgSenseConfig{}.iterations) + "); admm-tv: outer iterations (default " +
-        std::to_string(admm.iterations) + ")").c_str())
+        std::to_string(admm.iterations) + "); cs-wavelet: most FISTA iterations (default " +
+        std::to_string(CsWaveletConfig{}.iterations) + ")").c_str())
+      ("tolerance", po::value<std::string>()->value_name("T"),
+       ("cs-wavelet: stop once an iteration changes the image by at most T relative to its norm (default " +
+        number(CsWaveletConfig{}.tolerance) + "; 0: run every iteration)").c_str())
+      ("wavelet", po::value<std::string>()->value_name("W"),
+       "cs-wavelet: the Daubechies wavelet db1 (Haar), db2 (BART's, the default), db3 or db4")
       ("cg-iterations", po::value<std::string>()->value_name("K"),
        ("admm-tv: CG iterations per x-update (default " + std::to_string(admm.cg_iterations) +
         "); dds: CG iterations per step (default " + std::to_string(dds.cg_iterations) +
@@ -136,6 +142,8 @@ void add_reconstruct_options(po::options_description& options) {
       ("lambda", po::value<std::string>()->value_name("L"),
        ("admm-tv: TV weight for an image scaled to [0, 1] (CT default " + std::to_string(admm.lambda).substr(0, 5) +
         ", MRI default " + std::to_string(MriAdmmTvConfig{}.lambda).substr(0, 5) +
+        "); cs-wavelet: wavelet l1 weight for an image scaled to [0, 1] (default " +
+        number(CsWaveletConfig{}.lambda) +
         "); dds, diffusion-mbir: TV-z weight in the official units (CT default " + number(dds.lambda) + ", MRI " +
         number(dds_mri.lambda) + "); cg-sense: Tikhonov weight (default 0)").c_str())
       ("rho", po::value<std::string>()->value_name("R"),
