@@ -96,6 +96,60 @@ TEST(AdmmL1, ObjectiveDecreasesOverall) {
   EXPECT_LT((x - truth).norm().item<double>(), (y - truth).norm().item<double>());
 }
 
+TEST(AdmmL1, ConstraintHoldsAndGivesTheNonNegativeShrinkage) {
+  // min ½‖x − y‖² + λ‖x‖₁ + ι_{x ≥ 0}(x) has the closed form x = max(y − λ, 0).
+  const auto y = random_tensor({60}, torch::kDouble, kCpu, 6);
+  auto options = options_with(0.3, 1.0, 500);
+  options.constraint = [](const torch::Tensor& x) { return torch::clamp_min(x, 0.0); };
+  const auto x = AdmmL1Solver(identity({60}), identity({60}), options).solve(y).x;
+  EXPECT_GE(x.min().item<double>(), 0.0);
+  EXPECT_LT((x - torch::clamp_min(y - 0.3, 0.0)).abs().max().item<double>(), 1e-6);
+}
+
+TEST(AdmmL1, NonNegativeLeastSquaresMatchesProjectedGradient) {
+  // λ = 0 with the constraint: NNLS, against projected gradient descent (an independent algorithm).
+  const auto m = random_tensor({20, 10}, torch::kDouble, kCpu, 7);
+  const auto y = random_tensor({20}, torch::kDouble, kCpu, 8);
+  auto options = options_with(0.0, 1.0, 3000);
+  options.constraint = [](const torch::Tensor& x) { return torch::clamp_min(x, 0.0); };
+  const auto x = AdmmL1Solver(dense_matrix(m), identity({10}), options).solve(y).x;
+  const double step = 1.0 / std::pow(at::linalg_matrix_norm(m, 2).item<double>(), 2);
+  auto reference = torch::zeros({10}, torch::kDouble);
+  for (int k = 0; k < 50000; ++k)
+    reference = torch::clamp_min(reference - step * torch::mv(m.t(), torch::mv(m, reference) - y), 0.0);
+  EXPECT_GT((reference == 0).sum().item<int64_t>(), 0) << "the constraint should be active";
+  EXPECT_LT((x - reference).abs().max().item<double>(), 1e-6);
+}
+
+TEST(AdmmL1, StoppingRuleStopsEarlyAtAConvergedSolution) {
+  const auto y = random_tensor({40}, torch::kDouble, kCpu, 9);
+  auto options = options_with(0.5, 1.0, 10000);
+  options.tolerance = 1e-8;
+  const auto result = AdmmL1Solver(identity({40}), identity({40}), options).solve(y);
+  EXPECT_TRUE(result.converged);
+  EXPECT_LT(result.iterations, 200);
+  EXPECT_LE(result.primal_residual, 1e-8);
+  EXPECT_LE(result.dual_residual, 1e-8);
+  EXPECT_LT((result.x - soft_threshold(y, 0.5)).abs().max().item<double>(), 1e-6);
+  options.tolerance = 0;  // no rule: every iteration runs
+  options.iterations = 37;
+  const auto fixed = AdmmL1Solver(identity({40}), identity({40}), options).solve(y);
+  EXPECT_EQ(fixed.iterations, 37);
+  EXPECT_FALSE(fixed.converged);
+}
+
+TEST(AdmmL1, IsotropicTvShrinksGradientMagnitudes) {
+  // With D = [I; I] on a 1-element domain grouped as 2, ‖D x‖ = √2 |x|: min ½(x − y)² + λ√2|x|.
+  const auto y = torch::tensor({3.0, -0.5, 1.0}, torch::kDouble);
+  const auto d = stack({identity({3}), identity({3})});
+  auto options = options_with(0.5, 1.0, 2000);
+  options.l1_groups = 2;
+  const auto x = AdmmL1Solver(identity({3}), d, options).solve(y).x;
+  EXPECT_LT((x - soft_threshold(y, 0.5 * std::sqrt(2.0))).abs().max().item<double>(), 1e-6);
+  options.l1_groups = 4;
+  EXPECT_THROW(AdmmL1Solver(identity({3}), d, options), InvalidArgument);
+}
+
 TEST(AdmmL1, RejectsBadConfiguration) {
   EXPECT_THROW(AdmmL1Solver(identity({3}), identity({4})), ShapeMismatch);
   EXPECT_THROW(AdmmL1Solver(identity({3}), identity({3}), options_with(-1.0, 1.0, 1)), InvalidArgument);
@@ -116,6 +170,19 @@ TEST(Proximal, SoftThresholdRealAndComplex) {
   EXPECT_EQ(std::abs(shrunk[1].item<c10::complex<double>>()), 0.0);
   EXPECT_DOUBLE_EQ(l1_norm(c), 5.5);
   EXPECT_THROW(soft_threshold(v, -1.0), InvalidArgument);
+}
+
+TEST(Proximal, GroupedThresholdAndDualBallActOnGroupMagnitudes) {
+  // Groups (3, 4) and (0.3, 0.4): magnitudes 5 and 0.5, stored as [v_1 | v_2].
+  const auto v = torch::tensor({3.0, 0.3, 4.0, 0.4}, torch::kDouble);
+  const auto shrunk = soft_threshold(v, 1.0, 2);
+  EXPECT_TRUE(torch::allclose(shrunk, torch::tensor({2.4, 0.0, 3.2, 0.0}, torch::kDouble)));
+  const auto projected = project_to_dual_ball(v, 1.0, 2);
+  EXPECT_TRUE(torch::allclose(projected, torch::tensor({0.6, 0.3, 0.8, 0.4}, torch::kDouble)));
+  // Moreau: prox of t‖·‖ plus projection onto the t-ball is the identity.
+  EXPECT_TRUE(torch::allclose(shrunk + projected, v));
+  EXPECT_DOUBLE_EQ(l1_norm(v, 2), 5.5);
+  EXPECT_THROW(soft_threshold(v, 1.0, 3), InvalidArgument);
 }
 
 }  // namespace

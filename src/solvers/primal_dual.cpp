@@ -1,0 +1,61 @@
+#include "solvers/primal_dual.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/linalg.h"
+#include "solvers/power_iteration.h"
+#include "solvers/proximal.h"
+
+namespace diffrecon {
+namespace {
+
+double squared_norm_of(const LinearOperator& op) {
+  PowerIterationOptions options;
+  options.max_iterations = 50;
+  options.tolerance = 1e-4;
+  const double norm = operator_norm(op, options).norm * 1.02;  // power iteration estimates from below
+  if (!(norm > 0) || !std::isfinite(norm)) throw Error("primal_dual_tv: " + op.name() + " has no usable norm");
+  return norm * norm;
+}
+
+}  // namespace
+
+PrimalDualResult primal_dual_tv(const OperatorPtr& forward, const OperatorPtr& regulariser, const torch::Tensor& y,
+                                const torch::Tensor& x0, const PrimalDualOptions& options) {
+  if (!forward || !regulariser) throw InvalidArgument("primal_dual_tv: operator is null");
+  if (forward->domain_shape() != regulariser->domain_shape())
+    throw ShapeMismatch("primal_dual_tv: A (" + forward->name() + ") and D (" + regulariser->name() +
+                        ") have different domains");
+  if (!(options.lambda >= 0) || !std::isfinite(options.lambda))
+    throw InvalidArgument("primal_dual_tv: lambda must be finite and >= 0");
+  if (!(options.primal_step > 0) || !std::isfinite(options.primal_step))
+    throw InvalidArgument("primal_dual_tv: the primal step must be finite and > 0");
+  if (options.iterations < 0 || !(options.tolerance >= 0))
+    throw InvalidArgument("primal_dual_tv: iterations and tolerance must be >= 0");
+  const auto project = [&](const torch::Tensor& x) { return options.constraint ? options.constraint(x) : x; };
+  const double tau = options.primal_step;
+  const double sigma_a = 0.49 / (tau * squared_norm_of(*forward));
+  const double sigma_d = 0.49 / (tau * squared_norm_of(*regulariser));
+
+  PrimalDualResult result;
+  result.x = project(x0);
+  auto x_bar = result.x;
+  auto p = torch::zeros_like(y);
+  auto q = torch::zeros(regulariser->range_shape(), result.x.options());
+  for (int k = 0; k < options.iterations && !result.converged; ++k) {
+    p = (p + sigma_a * (forward->apply(x_bar) - y)) / (1 + sigma_a);
+    q = project_to_dual_ball(q + sigma_d * regulariser->apply(x_bar), options.lambda, options.l1_groups);
+    const auto next = project(result.x - tau * (forward->adjoint(p) + regulariser->adjoint(q)));
+    x_bar = 2 * next - result.x;
+    const double change = norm2(next - result.x), size = norm2(next);
+    result.relative_change = size > 0 ? change / size : change;
+    result.x = next;
+    ++result.iterations;
+    result.converged = options.tolerance > 0 && result.relative_change <= options.tolerance;
+    if (options.on_iteration) options.on_iteration(result.iterations);
+  }
+  return result;
+}
+
+}  // namespace diffrecon
