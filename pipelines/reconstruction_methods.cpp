@@ -208,7 +208,13 @@ Volume mri_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
   config.rho = s.positive_number("rho", config.rho);
   config.iterations = s.positive_integer("iterations", config.iterations);
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
+  config.tolerance = s.non_negative_number("tolerance", config.tolerance);
+  config.cg_tolerance = s.non_negative_number("cg-tolerance", config.cg_tolerance);
   config.directions = parsed("admm-tv", "tv", s.text("tv", "xy"), parse_tv_directions);
+  const std::string norm = s.text("tv-norm", config.isotropic ? "isotropic" : "anisotropic");
+  if (norm != "isotropic" && norm != "anisotropic")
+    throw SettingError("admm-tv: tv-norm: expected isotropic or anisotropic, found '" + norm + "'");
+  config.isotropic = norm == "isotropic";
   s.finish();
   return mri_admm_tv_reconstruction(*r.measurement, config, r.device);
 }
@@ -228,6 +234,10 @@ Volume mri_cs_wavelet(const ReconstructionRequest& r, SamplerReport*) {
   config.iterations = s.positive_integer("iterations", config.iterations);
   config.tolerance = s.non_negative_number("tolerance", config.tolerance);
   config.vanishing_moments = parsed("cs-wavelet", "wavelet", s.text("wavelet", "db2"), parse_daubechies);
+  const std::string shifts = s.text("random-shifts", "on");
+  if (shifts != "on" && shifts != "off")
+    throw SettingError("cs-wavelet: random-shifts: expected on or off, found '" + shifts + "'");
+  config.random_shifts = shifts == "on";
   config.seed = r.seed;
   s.finish();
   return cs_wavelet_reconstruction(*r.measurement, config, r.device);
@@ -252,7 +262,9 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
       {"cg-sense", Modality::kMri, false, false,
        "CG-SENSE with optional Tikhonov weight [iterations lambda coil-maps]", mri_cg_sense},
       {"admm-tv", Modality::kMri, false, false,
-       "ADMM with TV [lambda rho iterations cg-iterations tv coil-maps]", mri_admm_tv},
+       "ADMM with TV, to convergence [lambda rho iterations tolerance cg-iterations cg-tolerance tv tv-norm "
+       "coil-maps]",
+       mri_admm_tv},
       {"cs-wavelet", Modality::kMri, false, false,
        "l1-wavelet compressed sensing by FISTA with random shifts [lambda iterations tolerance wavelet "
        "coil-maps]",

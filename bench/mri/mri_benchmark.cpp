@@ -108,8 +108,8 @@ int export_problem(const std::string& dir, int64_t slices, double acceleration) 
   return 0;
 }
 
-// One diffrecon method from the registry with settings NAME=VALUE; TSV: seconds PSNR SSIM iterations
-// (from the method's log line "… N <solver> iterations …", "-" when it has none).
+// One diffrecon method from the registry with settings NAME=VALUE (seed=N: the request's seed); TSV: seconds
+// PSNR SSIM iterations (from the method's log line "… N <solver> iterations …", "-" when it has none).
 int reconstruct_problem(int64_t slices, double acceleration, const std::string& method,
                         const std::vector<std::string>& settings) {
   const auto [truth, m] = problem(slices, acceleration);
@@ -118,7 +118,10 @@ int reconstruct_problem(int64_t slices, double acceleration, const std::string& 
   for (const auto& setting : settings) {
     const auto equals = setting.find('=');
     if (equals == std::string::npos) throw InvalidArgument("expected NAME=VALUE, found '" + setting + "'");
-    request.settings[setting.substr(0, equals)] = setting.substr(equals + 1);
+    if (setting.compare(0, equals, "seed") == 0)
+      request.seed = std::stoull(setting.substr(equals + 1));
+    else
+      request.settings[setting.substr(0, equals)] = setting.substr(equals + 1);
   }
   std::ostringstream log;
   set_log_stream(&log);
@@ -126,6 +129,7 @@ int reconstruct_problem(int64_t slices, double acceleration, const std::string& 
   const Volume x = reconstruct(request, method);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   set_log_stream(nullptr);
+  std::cerr << log.str();
   const std::regex count("([0-9]+) [A-Za-z-]+ iterations");
   std::smatch match;
   const std::string text = log.str();

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # MRI benchmark: operator speed, and diffrecon beside BART's pics at matched settings on the same data and
 # maps, for 2D Poisson disc x4 and x8.
-#   bench/mri/run.sh [BUILD_DIR]        (after building; needs Debian's bart; about 10 minutes on 2 cores)
+#   bench/mri/run.sh [BUILD_DIR]        (after building; needs Debian's bart; about 8 minutes on 2 cores)
 # Matched settings: both sides minimise 1/2 |A x - y|^2 + lambda c R(x) with the same unitary centred FFT
 # and normalised coil maps, c the intensity scale of diffrecon's zero-filled image (its 99.9th percentile,
 # the unit of diffrecon's lambda); BART gets -w c -S (its data divided by c, its image multiplied back),
 # so its lambda means diffrecon's and both images are scored as they are. R: isotropic in-plane TV
-# (BART -R T:3:0:lambda, joint thresholding of the y and x differences; diffrecon admm-tv --tv xy
-# --tv-norm isotropic) or the l1 norm of in-plane Daubechies-2 wavelets with random shifts (BART
-# -R W:3:0:lambda; diffrecon cs-wavelet).
-# Environment: LAMBDA_TV, LAMBDA_WAVELET (default 0.002), BART_ITERATIONS (default 100), SLICES (16).
+# (BART -R T:3:0:lambda, joint thresholding of the y and x differences; diffrecon admm-tv, whose
+# defaults are --tv xy --tv-norm isotropic) or the l1 norm of in-plane Daubechies-2 wavelets with random
+# shifts (BART -R W:3:0:lambda; diffrecon cs-wavelet).
+# Iterations: diffrecon's methods stop on their rules (admm-tv: Boyd's residuals 1e-3; cs-wavelet: relative
+# change 1e-3 of the averaged image); BART runs -i 100 and 300 (for ADMM, -i bounds the CG iterations in
+# all; TV has converged by 300: its residuals fall below 1e-2 and the image changes by < 0.01 dB from
+# -i 300 to -i 1000). The iter column: ADMM or FISTA iterations (CG iterations for CG).
+# Environment: LAMBDA_TV, LAMBDA_WAVELET (default 0.002), BART_TV_ITERATIONS, BART_WAVELET_ITERATIONS
+# (default "100 300"), SLICES (16).
 set -euo pipefail
 build=${1:-build}
 bench="$build/bin/diffrecon_mri_benchmark"
@@ -17,7 +22,8 @@ bench="$build/bin/diffrecon_mri_benchmark"
 command -v bart > /dev/null || { echo "run.sh: needs bart (apt-get install bart)" >&2; exit 1; }
 lambda_tv=${LAMBDA_TV:-0.002}
 lambda_wavelet=${LAMBDA_WAVELET:-0.002}
-bart_iterations=${BART_ITERATIONS:-100}
+bart_tv_iterations=${BART_TV_ITERATIONS:-100 300}
+bart_wavelet_iterations=${BART_WAVELET_ITERATIONS:-100 300}
 slices=${SLICES:-16}
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -42,15 +48,16 @@ diffrecon_run() {  # label, method, settings...
 }
 bart_run() {  # name, pics arguments
   local name=$1; shift
-  local start end iterations
+  local start end iterations psnr ssim
   start=$(date +%s.%N)
   bart pics -d4 -w "$scale" -S "$@" "$work/kspace" "$work/maps" "$work/$name" > "$work/$name.log" 2>&1
   end=$(date +%s.%N)
-  # ADMM prints one residual line per iteration at debug level 4; FISTA and CG run every iteration.
-  iterations=$(grep -cE '^ *[0-9]+ +[-0-9.e+]+ +[-0-9.e+]+ +[-0-9.e+]+ +[-0-9.e+]+' "$work/$name.log" || true)
-  [[ $iterations -gt 0 ]] || iterations="(${bart_iterations})"
+  # ADMM: one residual line per iteration at debug level 4 (its -i bounds the CG iterations in all);
+  # FISTA: "FISTA iterations: N"; CG: "cg: N".
+  iterations=$(awk -F'\t' 'NF >= 10 && $1 ~ /^ *[0-9]+$/ { n++ } END { if (n) print n }' "$work/$name.log")
+  [[ -n $iterations ]] || iterations=$(grep -oE '(FISTA iterations|cg): *[0-9]+' "$work/$name.log" | tail -1 | grep -oE '[0-9]+$' || true)
   IFS=$'\t' read -r psnr ssim < <("$bench" score "$work" "$name")
-  row "BART pics $*" "$(printf '%.2f' "$(echo "$end - $start" | bc)")" "$psnr" "$ssim" "$iterations"
+  row "BART pics $*" "$(printf '%.2f' "$(echo "$end - $start" | bc)")" "$psnr" "$ssim" "${iterations:--}"
 }
 
 for acceleration in 4 8; do
@@ -62,8 +69,8 @@ for acceleration in 4 8; do
   diffrecon_run "diffrecon zero-filled" zero-filled
   diffrecon_run "diffrecon cg-sense (30 CG)" cg-sense
   bart_run cg -l2 -r 0 -i 30
-  diffrecon_run "diffrecon admm-tv --tv xy --lambda $lambda_tv (to convergence)" admm-tv tv=xy lambda="$lambda_tv"
-  bart_run tv -R "T:3:0:$lambda_tv" -i "$bart_iterations"
+  diffrecon_run "diffrecon admm-tv --lambda $lambda_tv (isotropic, xy)" admm-tv lambda="$lambda_tv"
+  for i in $bart_tv_iterations; do bart_run "tv$i" -R "T:3:0:$lambda_tv" -i "$i"; done
   diffrecon_run "diffrecon cs-wavelet --lambda $lambda_wavelet" cs-wavelet lambda="$lambda_wavelet"
-  bart_run wavelet -R "W:3:0:$lambda_wavelet" -i "$bart_iterations"
+  for i in $bart_wavelet_iterations; do bart_run "wavelet$i" -R "W:3:0:$lambda_wavelet" -i "$i"; done
 done

@@ -36,7 +36,8 @@ const char* const kSettingOptions[] = {
     "filter",           "iterations",    "cg-iterations", "lambda",      "rho",         "tv",
     "coil-combination", "coil-maps",     "steps",         "eta",         "consistency", "gamma",
     "intensity-scale",  "alternation",   "dps-weight",    "kind",        "lora-rank",   "adapt-steps",
-    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max", "tolerance",   "wavelet"};
+    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max", "tolerance",   "wavelet",
+    "cg-tolerance",     "tv-norm",       "random-shifts"};
 
 // fastMRI's evaluation: the magnitude centre-cropped to the file's reconstruction_rss, PSNR with the
 // reference's maximum as the peak. Prints nothing for files without a reference.
@@ -127,14 +128,25 @@ void add_reconstruct_options(po::options_description& options) {
        "fbp: ramp window ram-lak (the default), shepp-logan, cosine or hann")
       ("iterations", po::value<std::string>()->value_name("K"),
        ("cgls: iterations (default " + std::to_string(cgls.iterations) + "); cg-sense: CG iterations (default " +
-        std::to_string(CgSenseConfig{}.iterations) + "); admm-tv: outer iterations (default " +
-        std::to_string(admm.iterations) + "); cs-wavelet: most FISTA iterations (default " +
+        std::to_string(CgSenseConfig{}.iterations) + "); admm-tv: outer iterations (default CT " +
+        std::to_string(admm.iterations) + ", MRI at most " + std::to_string(MriAdmmTvConfig{}.iterations) +
+        "); cs-wavelet: most FISTA iterations (default " +
         std::to_string(CsWaveletConfig{}.iterations) + ")").c_str())
       ("tolerance", po::value<std::string>()->value_name("T"),
-       ("cs-wavelet: stop once an iteration changes the image by at most T relative to its norm (default " +
-        number(CsWaveletConfig{}.tolerance) + "; 0: run every iteration)").c_str())
+       ("MRI admm-tv: stop once Boyd's relative primal and dual residuals are at most T (default " +
+        number(MriAdmmTvConfig{}.tolerance) + "); cs-wavelet: once an iteration changes the averaged image by "
+        "at most T relative to its norm (default " + number(CsWaveletConfig{}.tolerance) +
+        "); 0: run every iteration").c_str())
+      ("cg-tolerance", po::value<std::string>()->value_name("T"),
+       ("MRI admm-tv: CG stops at a residual of T times the right-hand side (default " +
+        number(MriAdmmTvConfig{}.cg_tolerance) + ")").c_str())
+      ("tv-norm", po::value<std::string>()->value_name("N"),
+       "MRI admm-tv: isotropic (the differences at a voxel shrunk jointly, as BART's pics -R T; the default) or "
+       "anisotropic")
       ("wavelet", po::value<std::string>()->value_name("W"),
        "cs-wavelet: the Daubechies wavelet db1 (Haar), db2 (BART's, the default), db3 or db4")
+      ("random-shifts", po::value<std::string>()->value_name("on|off"),
+       "cs-wavelet: random cyclic shifts of the wavelet grid at every iteration (default on)")
       ("cg-iterations", po::value<std::string>()->value_name("K"),
        ("admm-tv: CG iterations per x-update (default " + std::to_string(admm.cg_iterations) +
         "); dds: CG iterations per step (default " + std::to_string(dds.cg_iterations) +

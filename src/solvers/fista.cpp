@@ -12,21 +12,25 @@ FistaResult fista(const LinearOperator& a, const torch::Tensor& y, const Proxima
     throw InvalidArgument("FISTA: the step must be > 0");
   if (options.max_iterations < 1) throw InvalidArgument("FISTA: max_iterations must be at least 1");
   if (!(options.tolerance >= 0)) throw InvalidArgument("FISTA: the tolerance must be >= 0");
+  if (!(options.averaging >= 0 && options.averaging < 1))
+    throw InvalidArgument("FISTA: averaging must be in [0, 1)");
   const auto adjoint_y = a.adjoint(y);
   FistaResult result;
   result.x = x0.defined() ? x0.clone() : torch::zeros_like(adjoint_y);
-  auto z = result.x.clone();
+  auto z = result.x.clone(), previous = result.x;
   double tau = 1;
   for (int k = 1; k <= options.max_iterations; ++k) {
     const auto gradient = a.normal(z) - adjoint_y;
     const auto x = prox(z - options.step * gradient, options.step);
     const double next_tau = (1 + std::sqrt(1 + 4 * tau * tau)) / 2;
-    const auto change = x - result.x;
-    z = x + ((tau - 1) / next_tau) * change;
+    z = x + ((tau - 1) / next_tau) * (x - previous);
     tau = next_tau;
-    const double norm = x.norm().item<double>();
-    result.relative_change = norm > 0 ? change.norm().item<double>() / norm : 0.0;
-    result.x = x;
+    previous = x;
+    const auto output =
+        options.averaging > 0 && k > 1 ? (1 - options.averaging) * x + options.averaging * result.x : x;
+    const double norm = output.norm().item<double>();
+    result.relative_change = norm > 0 ? (output - result.x).norm().item<double>() / norm : 0.0;
+    result.x = output;
     result.iterations = k;
     if (options.on_iteration) options.on_iteration(k);
     if (!std::isfinite(result.relative_change)) throw Error("FISTA: the iterate is not finite");

@@ -55,6 +55,24 @@ TEST(Fista, StopsOnTheRelativeChange) {
   EXPECT_EQ(fista(*a, y, l1_prox(0.5), {}, options).iterations, 7);
 }
 
+TEST(Fista, AveragedIteratesReachTheSameMinimiser) {
+  const auto a = torch::linspace(0.3, 1.0, 40, torch::kDouble);
+  const auto y = random_tensor({40}, torch::kDouble, kCpu, 6);
+  FistaOptions options;
+  options.max_iterations = 3000;
+  options.tolerance = 1e-13;
+  options.averaging = 0.8;
+  const auto result = fista(*dense_matrix(torch::diag(a), "diag"), y, l1_prox(0.2), {}, options);
+  EXPECT_LT((result.x - soft_threshold(a * y, 0.2) / (a * a)).abs().max().item<double>(), 1e-8);
+  // The average lags the iterates: after few iterations it differs from the plain run.
+  options.max_iterations = 5;
+  options.tolerance = 0;
+  const auto averaged = fista(*dense_matrix(torch::diag(a), "diag"), y, l1_prox(0.2), {}, options).x;
+  options.averaging = 0;
+  const auto plain = fista(*dense_matrix(torch::diag(a), "diag"), y, l1_prox(0.2), {}, options).x;
+  EXPECT_GT((averaged - plain).abs().max().item<double>(), 1e-3);
+}
+
 TEST(Fista, RejectsBadOptions) {
   const auto a = dense_matrix(torch::eye(3, torch::kDouble), "I");
   const auto y = torch::ones({3}, torch::kDouble);
@@ -66,6 +84,9 @@ TEST(Fista, RejectsBadOptions) {
   EXPECT_THROW(fista(*a, y, l1_prox(0.1), {}, options), InvalidArgument);
   options = {};
   options.tolerance = -1;
+  EXPECT_THROW(fista(*a, y, l1_prox(0.1), {}, options), InvalidArgument);
+  options = {};
+  options.averaging = 1;
   EXPECT_THROW(fista(*a, y, l1_prox(0.1), {}, options), InvalidArgument);
 }
 
