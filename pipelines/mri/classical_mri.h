@@ -68,7 +68,7 @@ struct MriAdmmTvConfig {
 // `seed`. K, β and the tolerance were set on bench/mri (single shifts: PSNR spread over seeds of 2.8 dB
 // at 100 iterations; K = 4: 0.13 dB).
 struct CsWaveletConfig {
-  double lambda = 0.005;
+  double lambda = 0.005;  // the λ of BART's pics -l1 example in bench/mri before issue 19; not tuned
   int iterations = 100;
   double tolerance = 1e-3;
   int vanishing_moments = 2;  // Daubechies order p (1 Haar … 4); 2 is BART's dau2
