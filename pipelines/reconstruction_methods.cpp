@@ -27,10 +27,28 @@ auto parsed(const char* method, const char* name, const std::string& text, Parse
   }
 }
 
+CtConstraints ct_constraints(SettingsReader& s, const char* method, bool with_positivity = true) {
+  CtConstraints constraints;
+  if (with_positivity) {
+    const std::string positivity = s.text("positivity", "on");
+    if (positivity != "on" && positivity != "off")
+      throw SettingError(std::string(method) + ": positivity: expected on or off, found '" + positivity + "'");
+    constraints.positivity = positivity == "on";
+  }
+  constraints.field_of_view =
+      parsed(method, "field-of-view", s.text("field-of-view", to_string(constraints.field_of_view)), parse_field_of_view);
+  return constraints;
+}
+
+TvNorm tv_norm(SettingsReader& s, const char* method, TvNorm fallback) {
+  return parsed(method, "tv-norm", s.text("tv-norm", to_string(fallback)), parse_tv_norm);
+}
+
 Volume ct_fbp(const ReconstructionRequest& r, SamplerReport*) {
   SettingsReader s("fbp", r.settings);
   FbpConfig config;
   config.window = parsed("fbp", "filter", s.text("filter", "ram-lak"), parse_ramp_window);
+  config.field_of_view = ct_constraints(s, "fbp", false).field_of_view;
   s.finish();
   return fbp_reconstruction(*r.measurement, config, r.device);
 }
@@ -39,6 +57,7 @@ Volume ct_cgls(const ReconstructionRequest& r, SamplerReport*) {
   SettingsReader s("cgls", r.settings);
   CglsConfig config;
   config.iterations = s.positive_integer("iterations", config.iterations);
+  config.constraints = ct_constraints(s, "cgls");
   s.finish();
   return cgls_reconstruction(*r.measurement, config, r.device);
 }
@@ -50,9 +69,26 @@ Volume ct_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
   config.rho = s.positive_number("rho", config.rho);
   config.iterations = s.positive_integer("iterations", config.iterations);
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
+  config.tolerance = s.non_negative_number("tolerance", config.tolerance);
   config.directions = parsed("admm-tv", "tv", s.text("tv", "xyz"), parse_tv_directions);
+  config.norm = tv_norm(s, "admm-tv", config.norm);
+  config.constraints = ct_constraints(s, "admm-tv");
   s.finish();
   return admm_tv_reconstruction(*r.measurement, config, r.device);
+}
+
+Volume ct_primal_dual_tv(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("primal-dual-tv", r.settings);
+  PrimalDualTvConfig config;
+  config.lambda = s.non_negative_number("lambda", config.lambda);
+  config.iterations = s.positive_integer("iterations", config.iterations);
+  config.tolerance = s.non_negative_number("tolerance", config.tolerance);
+  config.primal_step = s.positive_number("primal-step", config.primal_step);
+  config.directions = parsed("primal-dual-tv", "tv", s.text("tv", "xyz"), parse_tv_directions);
+  config.norm = tv_norm(s, "primal-dual-tv", config.norm);
+  config.constraints = ct_constraints(s, "primal-dual-tv");
+  s.finish();
+  return primal_dual_tv_reconstruction(*r.measurement, config, r.device);
 }
 
 CoilMapSource coil_maps(SettingsReader& s, const char* method) {
@@ -217,10 +253,14 @@ Volume mri_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
 
 const std::vector<ReconstructionMethod>& reconstruction_methods() {
   static const std::vector<ReconstructionMethod> kMethods = {
-      {"fbp", Modality::kCt, false, false, "filtered back projection [filter]", ct_fbp},
-      {"cgls", Modality::kCt, false, false, "least squares by CGLS, early stopped [iterations]", ct_cgls},
+      {"fbp", Modality::kCt, false, false, "filtered back projection [filter field-of-view]", ct_fbp},
+      {"cgls", Modality::kCt, false, false,
+       "least squares by CGLS, early stopped [iterations positivity field-of-view]", ct_cgls},
       {"admm-tv", Modality::kCt, false, false,
-       "ADMM with anisotropic TV [lambda rho iterations cg-iterations tv]", ct_admm_tv},
+       "ADMM with TV [lambda rho iterations cg-iterations tolerance tv tv-norm positivity field-of-view]",
+       ct_admm_tv},
+      {"primal-dual-tv", Modality::kCt, false, false,
+       "Chambolle-Pock TV [lambda iterations tolerance primal-step tv tv-norm positivity field-of-view]", ct_primal_dual_tv},
       {"dds", Modality::kCt, true, false,
        "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale]",
        dds},

@@ -2,6 +2,8 @@
 
 #include <torch/types.h>
 
+#include <string>
+
 #include "core/measurement.h"
 #include "core/volume.h"
 #include "operators/ct/ramp_filter.h"
@@ -10,13 +12,34 @@
 
 namespace diffrecon {
 
-struct FbpConfig {
-  RampWindow window = RampWindow::kRamLak;
+// Which voxels a CT method may make non-zero.
+enum class FieldOfView {
+  kMeasured,  // only inside the disc every view sees (operators/ct/field_of_view.h); zero outside
+  kFull,      // the whole slice, also where the data do not determine it
 };
 
+// "measured", "full"; parse throws InvalidArgument for anything else.
+const char* to_string(FieldOfView field_of_view);
+FieldOfView parse_field_of_view(const std::string& name);
+
+// The physical constraints of the CT methods: attenuation is non-negative, and voxels outside the
+// measured field of view are zero. The iterative methods enforce them in every iteration (a projection
+// onto {x ≥ 0, x = 0 outside}); FBP applies the field of view only.
+struct CtConstraints {
+  bool positivity = true;
+  FieldOfView field_of_view = FieldOfView::kMeasured;
+};
+
+struct FbpConfig {
+  RampWindow window = RampWindow::kRamLak;
+  FieldOfView field_of_view = FieldOfView::kMeasured;
+};
+
+// CGLS semi-converges on sparse-view data: the iteration count is the regulariser. CGLS has no room
+// for a constraint inside its recursion: the constraints are applied to its result (a projection).
 struct CglsConfig {
-  // CGLS semi-converges on sparse-view data: the iteration count is the regulariser.
   int iterations = 20;
+  CtConstraints constraints;
 };
 
 // min_x ½‖A x − y‖² + λ' ‖D x‖₁ by ADMM (solvers/admm.h) from the FBP image, Neumann differences.
@@ -37,6 +60,25 @@ struct AdmmTvConfig {
   int iterations = 30;
   int cg_iterations = 20;
   TvDirections directions = TvDirections::kXyz;
+  TvNorm norm = TvNorm::kAnisotropic;
+  // ADMM's relative primal/dual residual rule (solvers/admm.h); 0 runs all iterations.
+  double tolerance = 0;
+  CtConstraints constraints;
+};
+
+// min_x ½‖Â x̂ − ŷ‖² + λ‖D x̂‖₁ + ι_C(x̂) by Chambolle–Pock (solvers/primal_dual.h), in units where the
+// problem does not depend on the scanner: x̂ = x / c (c the intensity scale of the FBP image, as for
+// ADMM-TV), Â = A / ‖A‖ and ŷ = y / (c‖A‖), so λ weighs TV against a data term of unit operator norm on an
+// image in [0, 1]; C the constraints. Stops when the relative change of x falls below `tolerance`.
+// Defaults chosen on the training part of Colin27 (8 views; README "Classical CT"), never on its test slab.
+struct PrimalDualTvConfig {
+  double lambda = 1e-4;
+  int iterations = 1000;
+  double tolerance = 1e-4;
+  double primal_step = 1.0;  // τ of solvers/primal_dual.h, in the normalised units above
+  TvDirections directions = TvDirections::kXyz;
+  TvNorm norm = TvNorm::kIsotropic;
+  CtConstraints constraints;
 };
 
 // Classical reconstructions of a CT measurement (ct_problem.h), computed on `device`, returned as a
@@ -44,5 +86,7 @@ struct AdmmTvConfig {
 Volume fbp_reconstruction(const Measurement& measurement, const FbpConfig& config, torch::Device device);
 Volume cgls_reconstruction(const Measurement& measurement, const CglsConfig& config, torch::Device device);
 Volume admm_tv_reconstruction(const Measurement& measurement, const AdmmTvConfig& config, torch::Device device);
+Volume primal_dual_tv_reconstruction(const Measurement& measurement, const PrimalDualTvConfig& config,
+                                     torch::Device device);
 
 }  // namespace diffrecon

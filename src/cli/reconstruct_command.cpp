@@ -36,7 +36,8 @@ const char* const kSettingOptions[] = {
     "filter",           "iterations",    "cg-iterations", "lambda",     "rho",         "tv",
     "coil-combination", "coil-maps",     "steps",         "eta",        "consistency", "gamma",
     "intensity-scale",  "alternation",   "dps-weight",    "kind",       "lora-rank",   "adapt-steps",
-    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max"};
+    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max", "tolerance",   "tv-norm",
+    "positivity",       "field-of-view", "primal-step"};
 
 // fastMRI's evaluation: the magnitude centre-cropped to the file's reconstruction_rss, PSNR with the
 // reference's maximum as the peak. Prints nothing for files without a reference.
@@ -114,7 +115,8 @@ void add_reconstruct_options(po::options_description& options) {
        "reconstruction to write; the format follows the extension (.nii.gz, .nii, .mha, .nrrd, or a directory "
        "for DICOM); the geometry is the measurement's")
       ("method", po::value<std::string>()->value_name("M"),
-       "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv; MRI: "
+       "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv, "
+       "primal-dual-tv (TV by Chambolle-Pock, the best classical CT method); MRI: "
        "zero-filled (the default), cg-sense, admm-tv; both, with a diffusion prior: dds (decomposed diffusion "
        "sampler, fast), ddip (DDS adapting the prior to the data with LoRA), diffusion-mbir (predictor-corrector "
        "with TV along z, slow) or tpdm (two perpendicular priors, slow); z-SR (thick slices): interpolate (the "
@@ -127,8 +129,9 @@ void add_reconstruct_options(po::options_description& options) {
        "fbp: ramp window ram-lak (the default), shepp-logan, cosine or hann")
       ("iterations", po::value<std::string>()->value_name("K"),
        ("cgls: iterations (default " + std::to_string(cgls.iterations) + "); cg-sense: CG iterations (default " +
-        std::to_string(CgSenseConfig{}.iterations) + "); admm-tv: outer iterations (default " +
-        std::to_string(admm.iterations) + ")").c_str())
+        std::to_string(CgSenseConfig{}.iterations) + "); admm-tv: outer iterations, at most (default " +
+        std::to_string(admm.iterations) + "); primal-dual-tv: at most (default " +
+        std::to_string(PrimalDualTvConfig{}.iterations) + ")").c_str())
       ("cg-iterations", po::value<std::string>()->value_name("K"),
        ("admm-tv: CG iterations per x-update (default " + std::to_string(admm.cg_iterations) +
         "); dds: CG iterations per step (default " + std::to_string(dds.cg_iterations) +
@@ -137,12 +140,29 @@ void add_reconstruct_options(po::options_description& options) {
        ("admm-tv: TV weight for an image scaled to [0, 1] (CT default " + std::to_string(admm.lambda).substr(0, 5) +
         ", MRI default " + std::to_string(MriAdmmTvConfig{}.lambda).substr(0, 5) +
         "); dds, diffusion-mbir: TV-z weight in the official units (CT default " + number(dds.lambda) + ", MRI " +
-        number(dds_mri.lambda) + "); cg-sense: Tikhonov weight (default 0)").c_str())
+        number(dds_mri.lambda) + "); cg-sense: Tikhonov weight (default 0); primal-dual-tv: TV weight for an image "
+        "scaled to [0, 1] and a projector of unit norm (default " + number(PrimalDualTvConfig{}.lambda) + ")").c_str())
       ("rho", po::value<std::string>()->value_name("R"),
        ("admm-tv: ADMM penalty in the official code's units (default " + std::to_string(admm.rho).substr(0, 5) +
         "); dds, diffusion-mbir: CT default " + number(dds.rho) + ", MRI " + number(dds_mri.rho)).c_str())
       ("tv", po::value<std::string>()->value_name("DIRS"),
-       "admm-tv: xyz (anisotropic 3D TV, the CT default), xy (in-plane, the MRI default) or z (along z only)")
+       "admm-tv, primal-dual-tv: TV along xyz (3D, the CT default), xy (in-plane, the MRI default) or z (along z only)")
+      ("tv-norm", po::value<std::string>()->value_name("N"),
+       "admm-tv, primal-dual-tv: isotropic (the voxel's gradient magnitude; primal-dual-tv's default) or anisotropic "
+       "(the sum of absolute differences; admm-tv's default)")
+      ("tolerance", po::value<std::string>()->value_name("T"),
+       ("CT admm-tv: stop once ADMM's relative primal and dual residuals are below T (default " + number(admm.tolerance) +
+        ": all iterations); primal-dual-tv: stop once the relative change of the image is below T (default " +
+        number(PrimalDualTvConfig{}.tolerance) + ")").c_str())
+      ("primal-step", po::value<std::string>()->value_name("TAU"),
+       ("primal-dual-tv: the primal step size for an image in [0, 1] (default " +
+        number(PrimalDualTvConfig{}.primal_step) + "; the dual steps follow from it)").c_str())
+      ("positivity", po::value<std::string>()->value_name("on|off"),
+       "CT cgls, admm-tv, primal-dual-tv: keep the attenuation non-negative (on, the default) or not (off)")
+      ("no-positivity", po::bool_switch(), "the same as --positivity off")
+      ("field-of-view", po::value<std::string>()->value_name("F"),
+       "CT: measured (the default: voxels outside the disc every view sees are set to zero, and the log says so) "
+       "or full (reconstruct the whole slice, also where the data do not determine it)")
       ("steps", po::value<std::string>()->value_name("N"),
        ("dds: sampling steps (default " + std::to_string(dds.steps) + "); diffusion-mbir: noise levels (default " +
         std::to_string(mbir.steps) + "; fewer is faster and worse); tpdm: noise levels (default " +
@@ -229,6 +249,10 @@ int run_reconstruct(const Context& context) {
   request.seed = context.seed;
   for (const char* name : kSettingOptions)
     if (vm.count(name)) request.settings[name] = vm[name].as<std::string>();
+  if (vm["no-positivity"].as<bool>()) {
+    if (vm.count("positivity")) throw UsageError("--no-positivity and --positivity: give one of them");
+    request.settings["positivity"] = "off";
+  }
   try {
     const ReconstructionMethod& found = find_reconstruction_method(method, m.modality);
     // z-SR: the coronal prior sees z and takes the data, as in the official z-SR.

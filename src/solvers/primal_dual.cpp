@@ -10,7 +10,8 @@
 namespace diffrecon {
 namespace {
 
-double squared_norm_of(const LinearOperator& op) {
+double squared_norm_of(const LinearOperator& op, double known) {
+  if (known > 0) return known * known;
   PowerIterationOptions options;
   options.max_iterations = 50;
   options.tolerance = 1e-4;
@@ -31,12 +32,14 @@ PrimalDualResult primal_dual_tv(const OperatorPtr& forward, const OperatorPtr& r
     throw InvalidArgument("primal_dual_tv: lambda must be finite and >= 0");
   if (!(options.primal_step > 0) || !std::isfinite(options.primal_step))
     throw InvalidArgument("primal_dual_tv: the primal step must be finite and > 0");
+  if (!(options.forward_norm >= 0) || !(options.regulariser_norm >= 0))
+    throw InvalidArgument("primal_dual_tv: operator norms must be >= 0");
   if (options.iterations < 0 || !(options.tolerance >= 0))
     throw InvalidArgument("primal_dual_tv: iterations and tolerance must be >= 0");
   const auto project = [&](const torch::Tensor& x) { return options.constraint ? options.constraint(x) : x; };
   const double tau = options.primal_step;
-  const double sigma_a = 0.49 / (tau * squared_norm_of(*forward));
-  const double sigma_d = 0.49 / (tau * squared_norm_of(*regulariser));
+  const double sigma_a = 0.49 / (tau * squared_norm_of(*forward, options.forward_norm));
+  const double sigma_d = 0.49 / (tau * squared_norm_of(*regulariser, options.regulariser_norm));
 
   PrimalDualResult result;
   result.x = project(x0);
