@@ -99,16 +99,19 @@ CoilMapSource coil_maps(SettingsReader& s, const char* method) {
 struct ProblemSettings {
   double intensity_scale;
   CoilMapSource maps;
+  FieldOfView field_of_view;
 };
 
 ProblemSettings problem_settings(const ReconstructionRequest& r, SettingsReader& s, const char* method) {
   const double scale = s.non_negative_number("intensity-scale", 0);
-  return {scale, r.measurement->modality == Modality::kMri ? coil_maps(s, method) : CoilMapSource::kAuto};
+  const Modality modality = r.measurement->modality;
+  return {scale, modality == Modality::kMri ? coil_maps(s, method) : CoilMapSource::kAuto,
+          modality == Modality::kCt ? ct_constraints(s, method, false).field_of_view : FieldOfView::kMeasured};
 }
 
 DiffusionProblem diffusion_problem(const ReconstructionRequest& r, const ProblemSettings& settings) {
   if (r.measurement->modality == Modality::kCt)
-    return ct_diffusion_problem(*r.measurement, r.device, settings.intensity_scale);
+    return ct_diffusion_problem(*r.measurement, r.device, settings.intensity_scale, settings.field_of_view);
   if (r.measurement->modality == Modality::kZsr)
     return zsr_diffusion_problem(*r.measurement, r.device, settings.intensity_scale);
   return mri_diffusion_problem(*r.measurement, r.device, r.prior->denoiser().channels() == 2, settings.maps,
@@ -262,10 +265,11 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
       {"primal-dual-tv", Modality::kCt, false, false,
        "Chambolle-Pock TV [lambda iterations tolerance primal-step tv tv-norm positivity field-of-view]", ct_primal_dual_tv},
       {"dds", Modality::kCt, true, false,
-       "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale]",
+       "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale "
+       "field-of-view]",
        dds},
       {"diffusion-mbir", Modality::kCt, true, false,
-       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale]",
+       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale field-of-view]",
        diffusion_mbir},
       {"zero-filled", Modality::kMri, false, false, "adjoint of the sampling [coil-combination coil-maps]",
        mri_zero_filled},
@@ -282,14 +286,14 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
        diffusion_mbir},
       {"ddip", Modality::kCt, true, false,
        "DDS with LoRA test-time adaptation [steps eta lambda rho gamma cg-iterations consistency lora-rank "
-       "adapt-steps adapt-slices learning-rate adapt-t-min adapt-t-max intensity-scale]",
+       "adapt-steps adapt-slices learning-rate adapt-t-min adapt-t-max intensity-scale field-of-view]",
        ddip},
       {"ddip", Modality::kMri, true, false,
        "DDS with LoRA test-time adaptation [steps eta lambda rho gamma cg-iterations consistency lora-rank "
        "adapt-steps adapt-slices learning-rate adapt-t-min adapt-t-max intensity-scale coil-maps]",
        ddip},
       {"tpdm", Modality::kCt, true, true,
-       "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale]", tpdm},
+       "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale field-of-view]", tpdm},
       {"tpdm", Modality::kMri, true, true,
        "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale coil-maps]", tpdm},
       {"interpolate", Modality::kZsr, false, false, "interpolation along z between thick slices [kind]",

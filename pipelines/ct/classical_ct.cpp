@@ -8,7 +8,6 @@
 #include "core/progress.h"
 #include "operators/algebra.h"
 #include "operators/ct/fbp.h"
-#include "operators/ct/field_of_view.h"
 #include "pipelines/ct/ct_problem.h"
 #include "solvers/admm.h"
 #include "solvers/cgls.h"
@@ -33,22 +32,9 @@ void require_tolerance(double tolerance, const char* method) {
     throw InvalidArgument(std::string(method) + ": the tolerance must be finite and >= 0");
 }
 
-// The field-of-view mask [ny, nx] on `device`, or an undefined tensor when nothing is outside it. Says
-// in the log what is zeroed.
-torch::Tensor field_of_view_of(const ParallelBeamGeometry& g, FieldOfView field_of_view, torch::Device device) {
-  if (field_of_view == FieldOfView::kFull) return {};
-  const double outside = outside_field_of_view_fraction(g);
-  if (outside == 0) return {};
-  Log(LogLevel::kInfo) << "CT: " << std::round(1000 * outside) / 10
-                       << " % of each slice lies outside the measured field of view (radius "
-                       << 0.5 * static_cast<double>(g.detector_count - 1) * g.detector_spacing
-                       << " mm) and is set to zero (--field-of-view full keeps it)";
-  return field_of_view_mask(g, device);
-}
-
 // P_C for C = {x ≥ 0 (with positivity), x = 0 outside the field of view}; empty when C is everything.
 Projection constraint_of(const CtConstraints& c, const ParallelBeamGeometry& g, torch::Device device) {
-  const auto mask = field_of_view_of(g, c.field_of_view, device);
+  const auto mask = field_of_view_to_keep(g, c.field_of_view, device);
   if (!c.positivity && !mask.defined()) return {};
   return [positivity = c.positivity, mask](const torch::Tensor& x) {
     auto projected = positivity ? torch::clamp_min(x, 0.0) : x;
@@ -58,20 +44,10 @@ Projection constraint_of(const CtConstraints& c, const ParallelBeamGeometry& g, 
 
 }  // namespace
 
-const char* to_string(FieldOfView field_of_view) {
-  return field_of_view == FieldOfView::kMeasured ? "measured" : "full";
-}
-
-FieldOfView parse_field_of_view(const std::string& name) {
-  for (const auto f : {FieldOfView::kMeasured, FieldOfView::kFull})
-    if (name == to_string(f)) return f;
-  throw InvalidArgument("unknown field of view '" + name + "' (expected measured or full)");
-}
-
 Volume fbp_reconstruction(const Measurement& m, const FbpConfig& config, torch::Device device) {
   const auto g = parallel_beam_geometry(m);
   auto x = filtered_back_projection(data_on(m, device), g, config.window);
-  const auto mask = field_of_view_of(g, config.field_of_view, device);
+  const auto mask = field_of_view_to_keep(g, config.field_of_view, device);
   return as_volume(mask.defined() ? x * mask : x, m);
 }
 

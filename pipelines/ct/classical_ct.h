@@ -7,20 +7,11 @@
 #include "core/measurement.h"
 #include "core/volume.h"
 #include "operators/ct/ramp_filter.h"
+#include "pipelines/ct/ct_problem.h"
 #include "pipelines/intensity_scale.h"
 #include "pipelines/tv_directions.h"
 
 namespace diffrecon {
-
-// Which voxels a CT method may make non-zero.
-enum class FieldOfView {
-  kMeasured,  // only inside the disc every view sees (operators/ct/field_of_view.h); zero outside
-  kFull,      // the whole slice, also where the data do not determine it
-};
-
-// "measured", "full"; parse throws InvalidArgument for anything else.
-const char* to_string(FieldOfView field_of_view);
-FieldOfView parse_field_of_view(const std::string& name);
 
 // The physical constraints of the CT methods: attenuation is non-negative, and voxels outside the
 // measured field of view are zero. The iterative methods enforce them in every iteration (a projection

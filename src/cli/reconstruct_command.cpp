@@ -365,6 +365,7 @@ int run_reconstruct(const Context& context) {
     quality.model_files = model_files;
     quality.device = context.device;
     quality.seed = context.seed;
+    if (vm.count("field-of-view")) quality.field_of_view = vm["field-of-view"].as<std::string>();
     write_text_atomically(vm["qa"].as<std::string>(), quality_report(quality).dump(2) + "\n");
   }
   if (vm.count("preview")) {

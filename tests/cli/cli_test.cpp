@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -223,7 +224,7 @@ TEST_F(Cli, SimulateThenReconstructEveryMethodKeepsTheGeometry) {
   EXPECT_EQ(m.provenance.seed, 5u);
   EXPECT_NE(m.provenance.command.find("simulate ct"), std::string::npos);
   EXPECT_EQ(m.geometry, read_volume(volume).geometry());
-  for (const std::string method : {"fbp", "cgls", "admm-tv"}) {
+  for (const std::string method : {"fbp", "cgls", "admm-tv", "primal-dual-tv"}) {
     const auto output = (dir_ / (method + ".nrrd")).string();
     std::vector<std::string> args{"reconstruct", "--input", measurement, "--method", method, "--output", output, "--quiet"};
     if (method != "fbp") args.insert(args.end(), {"--iterations", "5"});
@@ -233,6 +234,42 @@ TEST_F(Cli, SimulateThenReconstructEveryMethodKeepsTheGeometry) {
     EXPECT_EQ(x.geometry(), m.geometry) << method;
     EXPECT_GT(psnr(truth * 0.02, x.data()), 17.0) << method;
   }
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST_F(Cli, CtConstraintsAreOnByDefaultAndSwitchOff) {
+  // A detector that covers only the inscribed circle: the QA says what lies outside and that it was zeroed.
+  const auto volume = (dir_ / "phantom.nii").string(), measurement = (dir_ / "scan.h5").string();
+  write_phantom(volume, 16);
+  ASSERT_EQ(invoke({"simulate", "ct", "--input", volume, "--output", measurement, "--views", "8", "--scale", "0.02",
+                    "--detector-count", "16", "--quiet"}).code, 0);
+  const auto out = (dir_ / "x.nii").string(), qa = (dir_ / "qa.json").string();
+  auto r = invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "primal-dual-tv", "--iterations",
+                   "50", "--qa", qa, "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto constrained = read_volume(out).data();
+  EXPECT_GE(constrained.min().item<double>(), 0.0);
+  EXPECT_EQ(constrained[0][0][0].item<double>(), 0.0);  // a corner
+  const auto report = nlohmann::json::parse(read_text(qa));
+  EXPECT_TRUE(report["field_of_view"]["zeroed_outside"].get<bool>());
+  EXPECT_GT(report["field_of_view"]["outside_fraction"].get<double>(), 0.1);
+
+  r = invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "primal-dual-tv", "--iterations",
+              "50", "--no-positivity", "--field-of-view", "full", "--qa", qa, "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_LT(read_volume(out).data().min().item<double>(), 0.0);
+  EXPECT_FALSE(nlohmann::json::parse(read_text(qa))["field_of_view"]["zeroed_outside"].get<bool>());
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--positivity",
+                    "maybe"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "cgls", "--no-positivity",
+                    "--positivity", "on"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "fbp", "--positivity",
+                    "off"}).code, 2);  // FBP has no positivity
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--field-of-view", "disc"}).code, 2);
 }
 
 TEST_F(Cli, SimulateAndReconstructRejectBadRequests) {
