@@ -2,6 +2,7 @@
 """Classical CT side by side: scikit-image and diffrecon on the same sinograms (bench/ct/classical.sh).
 
   classical_reference.py DIR DIFFRECON VIEWS [METHOD=ARGS ...]
+  classical_reference.py fov DIR DIFFRECON
 
 DIR holds truth.nii (μ in 1/mm) and ours.h5 (diffrecon's projector) from
 `diffrecon_ct_benchmark slab-export`. The script makes the same scan with scikit-image's radon
@@ -9,9 +10,12 @@ DIR holds truth.nii (μ in 1/mm) and ours.h5 (diffrecon's projector) from
 relaxation 0.5, clip at 0, denoise_tv_chambolle weight 0.01], on the image in [0, 1] units, μ / 0.02)
 and with each diffrecon method given as NAME="reconstruct options", and prints one Markdown row per
 method and sinogram: time, PSNR over the slab (the truth's range as peak) and SSIM (mean over the axial
-slices, skimage's structural_similarity with the truth's range). Then the field-of-view check: 180
-views by radon(circle=True), whose detector just covers the inscribed circle, reconstructed by
-iradon(circle=True) and by diffrecon's FBP, PSNR over the whole slice.
+slices, skimage's structural_similarity with the truth's range).
+
+`fov`: DIR holds fov_truth.nii and fov_analytic.h5 (`diffrecon_ct_benchmark fov-export`): 180 views on a
+detector that just covers the inscribed circle, the object reaching outside it. The sinogram is made
+three ways (exact line integrals, scikit-image's radon(circle=True), diffrecon's projector) and each is
+reconstructed by iradon(circle=True) and diffrecon's FBP; PSNR over the whole slice.
 """
 import shlex
 import subprocess
@@ -117,8 +121,8 @@ def main():
                skimage_sinogram(truth, angles, spacing, circle=False), angles)
     theirs = read_sinogram(f"{directory}/skimage.h5")[0]
 
-    print(f"| method | sinogram | time [s] | PSNR [dB] | SSIM |")
-    print(f"| --- | --- | --- | --- | --- |")
+    print("| method | sinogram | time [s] | PSNR [dB] | SSIM |")
+    print("| --- | --- | --- | --- | --- |")
     for label, sinogram, file in (("scikit-image", theirs, "skimage.h5"), ("diffrecon", ours, "ours.h5")):
         for name, run in (("scikit-image FBP", lambda: skimage_fbp(sinogram, angles, spacing, size)),
                           ("scikit-image SART+TV", lambda: skimage_sart_tv(sinogram, angles, spacing, size))):
@@ -130,22 +134,37 @@ def main():
             psnr, ssim = scores(truth, x)
             print(f"| diffrecon {name} | {label} | {seconds:.2f} | {psnr:.2f} | {ssim:.3f} |", flush=True)
 
-    # Field of view: a detector that just covers the inscribed circle, 180 views, skimage's projector.
-    fov_angles = np.arange(180) * np.pi / 180
-    write_like(f"{directory}/ours.h5", f"{directory}/circle.h5",
-               skimage_sinogram(truth, fov_angles, spacing, circle=True), fov_angles)
-    circle = read_sinogram(f"{directory}/circle.h5")[0]
-    print(f"\nField of view: 180 views, {circle.shape[2]} bins (the inscribed circle), scikit-image's projector; "
-          "PSNR over the whole slice")
-    print("| method | time [s] | PSNR [dB] |")
-    print("| --- | --- | --- |")
-    x, seconds = timed(lambda: skimage_fbp(circle, fov_angles, spacing, size, circle=True))
-    print(f"| scikit-image iradon(circle=True) | {seconds:.2f} | {scores(truth, x)[0]:.2f} |")
-    for name, options in (("FBP (field of view measured, the default)", ""),
-                          ("FBP --field-of-view full", "--field-of-view full")):
-        x, seconds = diffrecon(binary, f"{directory}/circle.h5", f"{directory}/out.nii", "--method fbp " + options)
-        print(f"| diffrecon {name} | {seconds:.2f} | {scores(truth, x)[0]:.2f} |")
+
+
+def field_of_view(directory, binary):
+    """FBP-180 on detectors that just cover the inscribed circle, made by three projectors."""
+    print("| sinogram | scikit-image iradon(circle=True) | diffrecon FBP (field of view measured) | "
+          "diffrecon FBP --field-of-view full |")
+    print("| --- | --- | --- | --- |")
+    truth = read_nifti(f"{directory}/fov_truth.nii")
+    size = truth.shape[2]
+    _, angles, spacing = read_sinogram(f"{directory}/fov_analytic.h5")
+    write_like(f"{directory}/fov_analytic.h5", f"{directory}/fov_skimage.h5",
+               skimage_sinogram(truth, angles, spacing, circle=True), angles)
+    with h5py.File(f"{directory}/fov_analytic.h5", "r") as f:
+        bins = f["data"].shape[2]
+    subprocess.run([binary, "simulate", "ct", "--input", f"{directory}/fov_truth.nii", "--output",
+                    f"{directory}/fov_ours.h5", "--views", str(len(angles)), "--detector-count", str(bins),
+                    "--quiet"], check=True)
+    for label, file in (("exact line integrals of the ellipses", "fov_analytic.h5"),
+                        ("scikit-image radon(circle=True)", "fov_skimage.h5"), ("diffrecon's projector", "fov_ours.h5")):
+        sinogram = read_sinogram(f"{directory}/{file}")[0]
+        theirs = scores(truth, skimage_fbp(sinogram, angles, spacing, size, circle=True))[0]
+        ours = scores(truth, diffrecon(binary, f"{directory}/{file}", f"{directory}/out.nii", "--method fbp")[0])[0]
+        full = scores(truth, diffrecon(binary, f"{directory}/{file}", f"{directory}/out.nii",
+                                       "--method fbp --field-of-view full")[0])[0]
+        print(f"| {label} | {theirs:.2f} | {ours:.2f} | {full:.2f} |", flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 4 and sys.argv[1] == "fov":
+        field_of_view(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) >= 4:
+        main()
+    else:
+        sys.exit(__doc__)

@@ -97,7 +97,7 @@ TEST_F(Cli, CudaWithoutCudaIsAClearFailure) {
 TEST_F(Cli, DemoReconstructsColin27WritesTheVolumeAndFigureAndFollowsTheConfigFile) {
   const auto output = (dir_ / "demo.nii.gz").string(), figure = (dir_ / "demo.png").string();
   const auto config = (dir_ / "demo.ini").string();
-  std::ofstream(config) << "# INI: option = value\nslices = 4\niterations = 10\nsteps = 6\noutput = "
+  std::ofstream(config) << "# INI: option = value\nslices = 4\niterations = 100\nsteps = 6\noutput = "
                         << (dir_ / "wrong.nii").string() << "\n";
   const auto r = invoke({"demo", "--config", config, "--output", output, "--figure", figure, "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -107,14 +107,14 @@ TEST_F(Cli, DemoReconstructsColin27WritesTheVolumeAndFigureAndFollowsTheConfigFi
   EXPECT_EQ(v.nx(), 128);
   EXPECT_NEAR(v.geometry().spacing[0], 1.75, 0.02);
   EXPECT_FALSE(fs::exists(dir_ / "wrong.nii"));
-  // Rows FBP, ADMM-TV, DDS; the first number of a row is its axial PSNR.
-  const double fbp = table_value(r.out, "  FBP"), tv = table_value(r.out, "  ADMM-TV"),
+  // Rows FBP, TV, DDS; the first number of a row is its axial PSNR.
+  const double fbp = table_value(r.out, "  FBP"), tv = table_value(r.out, "  TV"),
                dds = table_value(r.out, "  DDS (6 steps)");
   EXPECT_GT(fbp, 10.0) << r.out;
   EXPECT_GT(tv, fbp + 4.0) << r.out;
   EXPECT_GT(dds, fbp + 4.0) << r.out;
   EXPECT_NE(r.out.find("network evaluations per slice"), std::string::npos) << r.out;
-  // Four rows (reference, FBP, ADMM-TV, DDS) of three 128² views with 2-pixel borders.
+  // Four rows (reference, FBP, TV, DDS) of three 128² views with 2-pixel borders.
   std::ifstream png(figure, std::ios::binary);
   std::string header(24, '\0');
   ASSERT_TRUE(png.read(&header[0], 24));
