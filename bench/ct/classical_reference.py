@@ -106,7 +106,7 @@ def timed(run):
 def diffrecon(binary, measurement, output, options):
     command = [binary, "reconstruct", "--input", measurement, "--output", output, "--quiet"] + shlex.split(options)
     start = time.perf_counter()
-    subprocess.run(command, check=True)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - start
     return read_nifti(output), seconds
 
@@ -150,7 +150,7 @@ def field_of_view(directory, binary):
         bins = f["data"].shape[2]
     subprocess.run([binary, "simulate", "ct", "--input", f"{directory}/fov_truth.nii", "--output",
                     f"{directory}/fov_ours.h5", "--views", str(len(angles)), "--detector-count", str(bins),
-                    "--quiet"], check=True)
+                    "--quiet"], check=True, stdout=subprocess.DEVNULL)
     for label, file in (("exact line integrals of the ellipses", "fov_analytic.h5"),
                         ("scikit-image radon(circle=True)", "fov_skimage.h5"), ("diffrecon's projector", "fov_ours.h5")):
         sinogram = read_sinogram(f"{directory}/{file}")[0]

@@ -66,8 +66,8 @@ struct AdmmTvConfig {
 struct PrimalDualTvConfig {
   double lambda = 1e-4;
   int iterations = 1000;
-  double tolerance = 1e-4;
-  double primal_step = 1.0;  // τ of solvers/primal_dual.h, in the normalised units above
+  double tolerance = 2e-4;
+  double primal_step = 3.0;  // τ of solvers/primal_dual.h, in the normalised units above
   TvDirections directions = TvDirections::kXyz;
   TvNorm norm = TvNorm::kIsotropic;
   CtConstraints constraints;

@@ -14,7 +14,7 @@ struct PrimalDualOptions {
   // Stop once ‖x_k − x_{k−1}‖ ≤ tolerance · ‖x_k‖ (relative change of the primal iterate); 0 runs all.
   double tolerance = 1e-4;
   // Primal step τ; the dual steps follow from it (see below). Its best value depends on the scale of x
-  // relative to the dual variables: with ‖A‖ = 1 and x of order one, τ ≈ 1 works well.
+  // relative to the dual variables: with ‖A‖ = 1 and x of order one, τ of 1 to 4 works well.
   double primal_step = 1.0;
   // ‖A‖ and ‖D‖ when the caller knows them (upper bounds); 0 estimates them by power iteration.
   double forward_norm = 0;
