@@ -9,7 +9,7 @@ namespace {
 
 // m[i] = √(Σ_g |v_g[i]|²), broadcastable against v viewed as [groups, n].
 torch::Tensor group_magnitude(const torch::Tensor& grouped) {
-  return grouped.abs().square().sum(0, /*keepdim=*/true).sqrt();
+  return at::linalg_vector_norm(grouped, 2, c10::IntArrayRef{0}, /*keepdim=*/true, c10::nullopt);
 }
 
 torch::Tensor grouped_view(const torch::Tensor& v, int groups, const char* caller) {
