@@ -12,7 +12,6 @@
 #include "solvers/admm.h"
 #include "solvers/cgls.h"
 #include "solvers/primal_dual.h"
-#include "solvers/power_iteration.h"
 
 namespace diffrecon {
 namespace {
@@ -40,6 +39,25 @@ Projection constraint_of(const CtConstraints& c, const ParallelBeamGeometry& g, 
     auto projected = positivity ? torch::clamp_min(x, 0.0) : x;
     return mask.defined() ? projected * mask.to(x.dtype()) : projected;
   };
+}
+
+// What the iterative TV methods start from: the projector, y, the FBP image and its intensity scale c.
+struct IterativeStart {
+  ParallelBeamGeometry geometry;
+  OperatorPtr projector;
+  torch::Tensor y;
+  torch::Tensor fbp;
+  double scale;
+};
+
+IterativeStart iterative_start(const Measurement& m, torch::Device device) {
+  IterativeStart s;
+  s.geometry = parallel_beam_geometry(m);
+  s.projector = parallel_beam_projector(s.geometry);
+  s.y = data_on(m, device);
+  s.fbp = filtered_back_projection(s.y, s.geometry);
+  s.scale = intensity_scale(s.fbp);
+  return s;
 }
 
 }  // namespace
@@ -72,13 +90,10 @@ Volume admm_tv_reconstruction(const Measurement& m, const AdmmTvConfig& config, 
   require_tolerance(config.tolerance, "ADMM-TV");
   if (!(config.lambda >= 0) || !(config.rho > 0) || !std::isfinite(config.lambda) || !std::isfinite(config.rho))
     throw InvalidArgument("ADMM-TV: lambda must be >= 0 and rho > 0 (finite)");
-  const auto g = parallel_beam_geometry(m);
-  const auto projector = parallel_beam_projector(g);
-  const auto y = data_on(m, device);
-  const auto x0 = filtered_back_projection(y, g);
-
+  const IterativeStart start = iterative_start(m, device);
+  const auto& g = start.geometry;
   const double kappa = official_projector_ratio(g);
-  const double c = intensity_scale(x0);
+  const double c = start.scale;
   AdmmOptions options;
   options.rho = config.rho * kappa;
   options.lambda = config.lambda * kappa * c;
@@ -87,12 +102,12 @@ Volume admm_tv_reconstruction(const Measurement& m, const AdmmTvConfig& config, 
   options.cg.max_iterations = config.cg_iterations;
   options.l1_groups = tv_groups(config.directions, config.norm);
   options.constraint = constraint_of(config.constraints, g, device);
-  const auto tv = tv_operator(projector->domain_shape(), config.directions);
+  const auto tv = tv_operator(start.projector->domain_shape(), config.directions);
   Log(LogLevel::kDebug) << "ADMM-TV: kappa " << kappa << ", intensity scale " << c << ", rho' " << options.rho
                         << ", lambda' " << options.lambda;
   Progress progress("ADMM-TV", config.iterations);
   options.on_iteration = [&](int) { progress.advance(); };
-  const auto result = AdmmL1Solver(projector, tv, options).solve(y, x0);
+  const auto result = AdmmL1Solver(start.projector, tv, options).solve(start.y, start.fbp);
   progress.finish();
   Log(LogLevel::kInfo) << "ADMM-TV: " << result.iterations << " iterations"
                        << (result.converged ? " (converged)" : "") << ", relative residuals primal "
@@ -105,17 +120,8 @@ Volume primal_dual_tv_reconstruction(const Measurement& m, const PrimalDualTvCon
   require_tolerance(config.tolerance, "primal-dual TV");
   if (!(config.lambda >= 0) || !std::isfinite(config.lambda))
     throw InvalidArgument("primal-dual TV: lambda must be finite and >= 0");
-  const auto g = parallel_beam_geometry(m);
-  const auto projector = parallel_beam_projector(g);
-  const auto y = data_on(m, device);
-  const auto x0 = filtered_back_projection(y, g);
-  const double c = intensity_scale(x0);
-  // The projector acts slice by slice with one geometry: one slice has its norm.
-  ParallelBeamGeometry slice = g;
-  slice.nz = 1;
-  PowerIterationOptions power;
-  power.tolerance = 1e-4;
-  const double norm = operator_norm(*parallel_beam_projector(slice), power).norm;
+  const IterativeStart start = iterative_start(m, device);
+  const double c = start.scale, norm = projector_norm(start.geometry);
   if (!(norm > 0)) throw InvalidArgument("primal-dual TV: the projector is zero");
 
   PrimalDualOptions options;
@@ -125,11 +131,11 @@ Volume primal_dual_tv_reconstruction(const Measurement& m, const PrimalDualTvCon
   options.primal_step = config.primal_step;
   options.forward_norm = 1.02;  // A / ‖A‖ with ‖A‖ estimated from below by power iteration
   options.l1_groups = tv_groups(config.directions, config.norm);
-  options.constraint = constraint_of(config.constraints, g, device);
+  options.constraint = constraint_of(config.constraints, start.geometry, device);
   Progress progress("primal-dual TV", config.iterations);
   options.on_iteration = [&](int) { progress.advance(); };
-  const auto result = primal_dual_tv(scale(1.0 / norm, projector), tv_operator(projector->domain_shape(), config.directions),
-                                     y / (c * norm), x0 / c, options);
+  const auto tv = tv_operator(start.projector->domain_shape(), config.directions);
+  const auto result = primal_dual_tv(scale(1.0 / norm, start.projector), tv, start.y / (c * norm), start.fbp / c, options);
   progress.finish();
   Log(LogLevel::kInfo) << "primal-dual TV: " << result.iterations << " iterations"
                        << (result.converged ? " (converged)" : "") << ", last relative change "

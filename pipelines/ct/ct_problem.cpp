@@ -75,13 +75,17 @@ double official_projector_ratio(const ParallelBeamGeometry& g) {
   return 2.0 * static_cast<double>(g.angles.size()) / M_PI * p * p * p / g.detector_spacing;
 }
 
-double official_normal_scale(const ParallelBeamGeometry& geometry) {
-  constexpr double kOfficialLargestEigenvalue = 389.0;
+double projector_norm(const ParallelBeamGeometry& geometry) {
   ParallelBeamGeometry slice = geometry;
   slice.nz = 1;
   PowerIterationOptions options;
   options.tolerance = 1e-4;
-  const double norm = operator_norm(*parallel_beam_projector(slice), options).norm;
+  return operator_norm(*parallel_beam_projector(slice), options).norm;
+}
+
+double official_normal_scale(const ParallelBeamGeometry& geometry) {
+  constexpr double kOfficialLargestEigenvalue = 389.0;
+  const double norm = projector_norm(geometry);
   return norm * norm / kOfficialLargestEigenvalue;
 }
 

@@ -20,6 +20,10 @@ ParallelBeamGeometry parallel_beam_geometry(const Measurement& measurement);
 // on our operators (c the intensity scale).
 double official_projector_ratio(const ParallelBeamGeometry& geometry);
 
+// ‖A‖₂ of the projector of `geometry`, by power iteration on one slice (every slice has the same
+// operator), from below to a relative 1e-4.
+double projector_norm(const ParallelBeamGeometry& geometry);
+
 // λ_max(AᴴA) of our projector divided by 389, the largest eigenvalue of the official code's AT∘A for
 // 256² images and 8 views (reference/diffusion_methods.md §1.1): multiplying the official ρ and λ·c by
 // it keeps their weight relative to the data term the same for any image size, voxel size and view
