@@ -133,6 +133,22 @@ TEST_F(Cli, DemoWithoutTheColin27FileSaysWhatIsMissing) {
   EXPECT_NE(r.err.find("absent.nii.gz"), std::string::npos) << r.err;
 }
 
+TEST_F(Cli, DatasetWritesEachPartOfEachDataset) {
+  const auto out = (dir_ / "part.nii.gz").string();
+  EXPECT_EQ(invoke({"dataset", "--name", "cranium", "--part", "validation", "--output", out}).code, 2);
+  EXPECT_EQ(invoke({"dataset", "--name", "mnist", "--output", out}).code, 2);
+  const auto absent = invoke({"dataset", "--name", "cranium", "--cranium", (dir_ / "absent.inv3").string(),
+                              "--output", out});
+  EXPECT_EQ(absent.code, 1);
+  EXPECT_NE(absent.err.find("absent.inv3"), std::string::npos) << absent.err;
+  EXPECT_FALSE(fs::exists(out));
+  if (!fs::exists("/usr/share/doc/invesalius-examples/examples/Cranium.inv3")) GTEST_SKIP() << "no invesalius-examples";
+  const auto r = invoke({"dataset", "--name", "cranium", "--part", "training", "--output", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("256x256x64"), std::string::npos) << r.out;
+  EXPECT_EQ(read_volume(out).nz(), 64);
+}
+
 TEST_F(Cli, ConfigFileWithUnknownKeyOrMissingFileIsBadUsage) {
   const auto config = (dir_ / "bad.ini").string();
   std::ofstream(config) << "sizee = 4\n";
