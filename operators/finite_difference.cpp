@@ -19,8 +19,12 @@ class FiniteDifference final : public LinearOperator {
   torch::Tensor apply_impl(const torch::Tensor& x) const override {
     if (boundary_ == Boundary::kCircular) return torch::roll(x, {-1}, {dim_}) - x;
     const int64_t n = x.size(dim_);
-    auto out = torch::zeros_like(x);
-    if (n > 1) out.narrow(dim_, 0, n - 1).copy_(x.narrow(dim_, 1, n - 1) - x.narrow(dim_, 0, n - 1));
+    auto out = torch::empty_like(x, at::MemoryFormat::Contiguous);
+    out.narrow(dim_, n - 1, 1).zero_();
+    if (n > 1) {
+      auto interior = out.narrow(dim_, 0, n - 1);
+      at::sub_out(interior, x.narrow(dim_, 1, n - 1), x.narrow(dim_, 0, n - 1));
+    }
     return out;
   }
 

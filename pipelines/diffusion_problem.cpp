@@ -21,7 +21,8 @@ double chosen_scale(double given, const torch::Tensor& reference_image) {
 
 }  // namespace
 
-DiffusionProblem ct_diffusion_problem(const Measurement& m, torch::Device device, double intensity_scale) {
+DiffusionProblem ct_diffusion_problem(const Measurement& m, torch::Device device, double intensity_scale,
+                                      FieldOfView field_of_view) {
   const auto g = parallel_beam_geometry(m);
   DiffusionProblem p;
   p.modality = Modality::kCt;
@@ -30,6 +31,7 @@ DiffusionProblem ct_diffusion_problem(const Measurement& m, torch::Device device
   p.adjoint_measurement = p.forward->adjoint(p.measurement);
   p.scale = chosen_scale(intensity_scale, filtered_back_projection(p.measurement, g));
   p.normal_scale = official_normal_scale(g);
+  p.output_mask = field_of_view_to_keep(g, field_of_view, device);
   return p;
 }
 
@@ -77,7 +79,8 @@ std::unique_ptr<AdmmL1Solver> tv_z_solver(const DiffusionProblem& p, double rho,
 }
 
 Volume diffusion_output(const DiffusionProblem& p, const torch::Tensor& x, const Measurement& m) {
-  const auto image = p.modality == Modality::kMri ? x.abs() : x;
+  auto image = p.modality == Modality::kMri ? x.abs() : x;
+  if (p.output_mask.defined()) image = image * p.output_mask.to(image.device(), image.dtype());
   return Volume(image.to(torch::kFloat).contiguous(), m.geometry);
 }
 

@@ -8,6 +8,7 @@
 #include "core/measurement.h"
 #include "core/volume.h"
 #include "operators/linear_operator.h"
+#include "pipelines/ct/ct_problem.h"
 #include "pipelines/mri/mri_problem.h"
 #include "priors/slice_prior.h"
 #include "solvers/admm.h"
@@ -30,11 +31,14 @@ struct DiffusionProblem {
   bool complex = false;
   double scale = 1;         // c: the attenuation / signal that the prior's intensity 1 stands for
   double normal_scale = 1;  // s: the official ρ, λ, γ act on our operator as ρs, λsc, γ/s
+  torch::Tensor output_mask;  // CT: the field of view to keep, [Y, X] (ct_problem.h); undefined keeps all
 };
 
 // CT: the parallel-beam projector, s = official_normal_scale (ct_problem.h), c = `intensity_scale` or,
-// when 0, the 99.9th percentile of the FBP image (pipelines/intensity_scale.h). Real unknown.
-DiffusionProblem ct_diffusion_problem(const Measurement& measurement, torch::Device device, double intensity_scale);
+// when 0, the 99.9th percentile of the FBP image (pipelines/intensity_scale.h). Real unknown. The output
+// keeps `field_of_view` (zero outside the measured one by default, as the classical CT methods).
+DiffusionProblem ct_diffusion_problem(const Measurement& measurement, torch::Device device, double intensity_scale,
+                                      FieldOfView field_of_view = FieldOfView::kMeasured);
 
 // MRI: A = M F S with the coil maps of `maps`; s = 1 (unitary F and Σ|S_c|² = 1 make AᴴA a projection
 // with norm 1, as the official operators); c = `intensity_scale` or, when 0, the 99.9th percentile of
@@ -55,7 +59,8 @@ void check_prior_fits(const DiffusionProblem& problem, const SlicePrior& prior, 
 std::unique_ptr<AdmmL1Solver> tv_z_solver(const DiffusionProblem& problem, double rho, double lambda,
                                           const CgOptions& cg);
 
-// The reconstruction as a volume with the measurement's geometry: float32; the magnitude for MRI.
+// The reconstruction as a volume with the measurement's geometry: float32; the magnitude for MRI; zero
+// outside the problem's output mask.
 Volume diffusion_output(const DiffusionProblem& problem, const torch::Tensor& x, const Measurement& measurement);
 
 }  // namespace diffrecon

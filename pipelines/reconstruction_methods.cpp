@@ -27,10 +27,28 @@ auto parsed(const char* method, const char* name, const std::string& text, Parse
   }
 }
 
+CtConstraints ct_constraints(SettingsReader& s, const char* method, bool with_positivity = true) {
+  CtConstraints constraints;
+  if (with_positivity) {
+    const std::string positivity = s.text("positivity", "on");
+    if (positivity != "on" && positivity != "off")
+      throw SettingError(std::string(method) + ": positivity: expected on or off, found '" + positivity + "'");
+    constraints.positivity = positivity == "on";
+  }
+  constraints.field_of_view =
+      parsed(method, "field-of-view", s.text("field-of-view", to_string(constraints.field_of_view)), parse_field_of_view);
+  return constraints;
+}
+
+TvNorm tv_norm(SettingsReader& s, const char* method, TvNorm fallback) {
+  return parsed(method, "tv-norm", s.text("tv-norm", to_string(fallback)), parse_tv_norm);
+}
+
 Volume ct_fbp(const ReconstructionRequest& r, SamplerReport*) {
   SettingsReader s("fbp", r.settings);
   FbpConfig config;
   config.window = parsed("fbp", "filter", s.text("filter", "ram-lak"), parse_ramp_window);
+  config.field_of_view = ct_constraints(s, "fbp", false).field_of_view;
   s.finish();
   return fbp_reconstruction(*r.measurement, config, r.device);
 }
@@ -39,6 +57,7 @@ Volume ct_cgls(const ReconstructionRequest& r, SamplerReport*) {
   SettingsReader s("cgls", r.settings);
   CglsConfig config;
   config.iterations = s.positive_integer("iterations", config.iterations);
+  config.constraints = ct_constraints(s, "cgls");
   s.finish();
   return cgls_reconstruction(*r.measurement, config, r.device);
 }
@@ -50,9 +69,26 @@ Volume ct_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
   config.rho = s.positive_number("rho", config.rho);
   config.iterations = s.positive_integer("iterations", config.iterations);
   config.cg_iterations = s.positive_integer("cg-iterations", config.cg_iterations);
+  config.tolerance = s.non_negative_number("tolerance", config.tolerance);
   config.directions = parsed("admm-tv", "tv", s.text("tv", "xyz"), parse_tv_directions);
+  config.norm = tv_norm(s, "admm-tv", config.norm);
+  config.constraints = ct_constraints(s, "admm-tv");
   s.finish();
   return admm_tv_reconstruction(*r.measurement, config, r.device);
+}
+
+Volume ct_primal_dual_tv(const ReconstructionRequest& r, SamplerReport*) {
+  SettingsReader s("primal-dual-tv", r.settings);
+  PrimalDualTvConfig config;
+  config.lambda = s.non_negative_number("lambda", config.lambda);
+  config.iterations = s.positive_integer("iterations", config.iterations);
+  config.tolerance = s.non_negative_number("tolerance", config.tolerance);
+  config.primal_step = s.positive_number("primal-step", config.primal_step);
+  config.directions = parsed("primal-dual-tv", "tv", s.text("tv", "xyz"), parse_tv_directions);
+  config.norm = tv_norm(s, "primal-dual-tv", config.norm);
+  config.constraints = ct_constraints(s, "primal-dual-tv");
+  s.finish();
+  return primal_dual_tv_reconstruction(*r.measurement, config, r.device);
 }
 
 CoilMapSource coil_maps(SettingsReader& s, const char* method) {
@@ -63,16 +99,19 @@ CoilMapSource coil_maps(SettingsReader& s, const char* method) {
 struct ProblemSettings {
   double intensity_scale;
   CoilMapSource maps;
+  FieldOfView field_of_view;
 };
 
 ProblemSettings problem_settings(const ReconstructionRequest& r, SettingsReader& s, const char* method) {
   const double scale = s.non_negative_number("intensity-scale", 0);
-  return {scale, r.measurement->modality == Modality::kMri ? coil_maps(s, method) : CoilMapSource::kAuto};
+  const Modality modality = r.measurement->modality;
+  return {scale, modality == Modality::kMri ? coil_maps(s, method) : CoilMapSource::kAuto,
+          modality == Modality::kCt ? ct_constraints(s, method, false).field_of_view : FieldOfView::kMeasured};
 }
 
 DiffusionProblem diffusion_problem(const ReconstructionRequest& r, const ProblemSettings& settings) {
   if (r.measurement->modality == Modality::kCt)
-    return ct_diffusion_problem(*r.measurement, r.device, settings.intensity_scale);
+    return ct_diffusion_problem(*r.measurement, r.device, settings.intensity_scale, settings.field_of_view);
   if (r.measurement->modality == Modality::kZsr)
     return zsr_diffusion_problem(*r.measurement, r.device, settings.intensity_scale);
   return mri_diffusion_problem(*r.measurement, r.device, r.prior->denoiser().channels() == 2, settings.maps,
@@ -211,10 +250,7 @@ Volume mri_admm_tv(const ReconstructionRequest& r, SamplerReport*) {
   config.tolerance = s.non_negative_number("tolerance", config.tolerance);
   config.cg_tolerance = s.non_negative_number("cg-tolerance", config.cg_tolerance);
   config.directions = parsed("admm-tv", "tv", s.text("tv", "xy"), parse_tv_directions);
-  const std::string norm = s.text("tv-norm", config.isotropic ? "isotropic" : "anisotropic");
-  if (norm != "isotropic" && norm != "anisotropic")
-    throw SettingError("admm-tv: tv-norm: expected isotropic or anisotropic, found '" + norm + "'");
-  config.isotropic = norm == "isotropic";
+  config.norm = tv_norm(s, "admm-tv", config.norm);
   s.finish();
   return mri_admm_tv_reconstruction(*r.measurement, config, r.device);
 }
@@ -247,15 +283,20 @@ Volume mri_cs_wavelet(const ReconstructionRequest& r, SamplerReport*) {
 
 const std::vector<ReconstructionMethod>& reconstruction_methods() {
   static const std::vector<ReconstructionMethod> kMethods = {
-      {"fbp", Modality::kCt, false, false, "filtered back projection [filter]", ct_fbp},
-      {"cgls", Modality::kCt, false, false, "least squares by CGLS, early stopped [iterations]", ct_cgls},
+      {"fbp", Modality::kCt, false, false, "filtered back projection [filter field-of-view]", ct_fbp},
+      {"cgls", Modality::kCt, false, false,
+       "least squares by CGLS, early stopped [iterations positivity field-of-view]", ct_cgls},
       {"admm-tv", Modality::kCt, false, false,
-       "ADMM with anisotropic TV [lambda rho iterations cg-iterations tv]", ct_admm_tv},
+       "ADMM with TV [lambda rho iterations cg-iterations tolerance tv tv-norm positivity field-of-view]",
+       ct_admm_tv},
+      {"primal-dual-tv", Modality::kCt, false, false,
+       "Chambolle-Pock TV [lambda iterations tolerance primal-step tv tv-norm positivity field-of-view]", ct_primal_dual_tv},
       {"dds", Modality::kCt, true, false,
-       "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale]",
+       "decomposed diffusion sampler [steps eta lambda rho gamma cg-iterations consistency intensity-scale "
+       "field-of-view]",
        dds},
       {"diffusion-mbir", Modality::kCt, true, false,
-       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale]",
+       "VE predictor-corrector with ADMM-TV-z [steps lambda rho cg-iterations intensity-scale field-of-view]",
        diffusion_mbir},
       {"zero-filled", Modality::kMri, false, false, "adjoint of the sampling [coil-combination coil-maps]",
        mri_zero_filled},
@@ -278,14 +319,14 @@ const std::vector<ReconstructionMethod>& reconstruction_methods() {
        diffusion_mbir},
       {"ddip", Modality::kCt, true, false,
        "DDS with LoRA test-time adaptation [steps eta lambda rho gamma cg-iterations consistency lora-rank "
-       "adapt-steps adapt-slices learning-rate adapt-t-min adapt-t-max intensity-scale]",
+       "adapt-steps adapt-slices learning-rate adapt-t-min adapt-t-max intensity-scale field-of-view]",
        ddip},
       {"ddip", Modality::kMri, true, false,
        "DDS with LoRA test-time adaptation [steps eta lambda rho gamma cg-iterations consistency lora-rank "
        "adapt-steps adapt-slices learning-rate adapt-t-min adapt-t-max intensity-scale coil-maps]",
        ddip},
       {"tpdm", Modality::kCt, true, true,
-       "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale]", tpdm},
+       "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale field-of-view]", tpdm},
       {"tpdm", Modality::kMri, true, true,
        "two perpendicular priors with DPS [steps alternation dps-weight intensity-scale coil-maps]", tpdm},
       {"interpolate", Modality::kZsr, false, false, "interpolation along z between thick slices [kind]",

@@ -21,6 +21,19 @@ TvDirections parse_tv_directions(const std::string& name) {
   throw InvalidArgument("unknown TV directions '" + name + "' (expected xyz, xy or z)");
 }
 
+const char* to_string(TvNorm norm) { return norm == TvNorm::kIsotropic ? "isotropic" : "anisotropic"; }
+
+TvNorm parse_tv_norm(const std::string& name) {
+  for (const auto n : {TvNorm::kAnisotropic, TvNorm::kIsotropic})
+    if (name == to_string(n)) return n;
+  throw InvalidArgument("unknown TV norm '" + name + "' (expected isotropic or anisotropic)");
+}
+
+int tv_groups(TvDirections directions, TvNorm norm) {
+  if (norm == TvNorm::kAnisotropic) return 1;
+  return directions == TvDirections::kXyz ? 3 : directions == TvDirections::kXy ? 2 : 1;
+}
+
 OperatorPtr tv_operator(const Shape& shape, TvDirections directions) {
   switch (directions) {
     case TvDirections::kXyz: return gradient_3d(shape, Boundary::kNeumann);

@@ -31,13 +31,22 @@ class EdmDenoiser : public Denoiser {
   double sigma_data_;
 };
 
-// Noise-level distribution and weighting of the EDM training loss.
+// Noise-level distribution and weighting of the EDM training loss. A fraction of the draws is
+// log-uniform over [sigma_min, sigma_max], so that the prior is trained at every level the samplers
+// query: the VE ladder of DiffusionMBIR and TPDM reaches σ = 378 (noise_schedule.h), DDS's VP steps
+// reach t = 980, σ = √((1 − ᾱ)/ᾱ) ≈ 125; EDM's log-normal alone puts 3 draws in 10⁴ above σ = 11.
 struct EdmLossOptions {
-  double log_sigma_mean = -1.2;  // ln σ ~ N(P_mean, P_std²)
+  double log_sigma_mean = -1.2;  // ln σ ~ N(P_mean, P_std²) for the other draws
   double log_sigma_std = 1.2;
+  double uniform_fraction = 0.2;
+  double sigma_min = 0.002;
+  double sigma_max = 400.0;
 };
 
-// Denoising score matching, EDM form: E over ln σ ~ N(P_mean, P_std²) and n ~ N(0, I) of
+// `count` training noise levels (CPU, float32) drawn from `generator` as EdmLossOptions says.
+torch::Tensor draw_training_sigmas(int64_t count, at::Generator& generator, const EdmLossOptions& options = {});
+
+// Denoising score matching, EDM form: E over σ (draw_training_sigmas) and n ~ N(0, I) of
 // λ(σ) ‖D(x0 + σ n; σ) − x0‖² with λ(σ) = (σ² + σ_d²) / (σ σ_d)² (unit weight on F's target), averaged
 // over pixels and the batch. x0 [B, C, H, W]; the draws come from `generator`.
 torch::Tensor edm_loss(const EdmDenoiser& denoiser, const torch::Tensor& x0, at::Generator& generator,

@@ -71,10 +71,10 @@ void merge(Adapted& a) {
 struct ResidualBlockImpl : nn::Module {
   ResidualBlockImpl(int64_t in, int64_t out, int64_t embedding, int64_t groups)
       : norm1(register_module("norm1", nn::GroupNorm(nn::GroupNormOptions(groups, in)))),
-        conv1{register_module("conv1", conv(in, out, 3))},
-        embed{register_module("embed", nn::Linear(embedding, out))},
+        conv1{register_module("conv1", conv(in, out, 3)), nullptr},
+        embed{register_module("embed", nn::Linear(embedding, out)), nullptr},
         norm2(register_module("norm2", nn::GroupNorm(nn::GroupNormOptions(groups, out)))),
-        conv2{register_module("conv2", conv(out, out, 3))} {
+        conv2{register_module("conv2", conv(out, out, 3)), nullptr} {
     if (in != out) skip.layer = register_module("skip", conv(in, out, 1));
   }
 
@@ -106,8 +106,8 @@ TORCH_MODULE(ResidualBlock);
 struct AttentionImpl : nn::Module {
   AttentionImpl(int64_t channels, int64_t groups)
       : norm(register_module("norm", nn::GroupNorm(nn::GroupNormOptions(groups, channels)))),
-        qkv{register_module("qkv", conv(channels, 3 * channels, 1))},
-        proj{register_module("proj", conv(channels, channels, 1))} {}
+        qkv{register_module("qkv", conv(channels, 3 * channels, 1)), nullptr},
+        proj{register_module("proj", conv(channels, channels, 1)), nullptr} {}
 
   template <typename Visit>
   void each_adapted(Visit visit) {

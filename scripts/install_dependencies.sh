@@ -13,6 +13,8 @@ packages=(
   chromium                         # headless: the batch report test opens report.html
   libgtest-dev
   mricron-data                     # the Colin27 head (ch2.nii.gz) for demos and training
+  invesalius-examples              # a real head CT (Cranium.inv3) for CT priors and evaluation
+  libarchive-dev libplist-dev      # reading InVesalius projects (a tar archive with a property list)
   bart                             # BART: ESPIRiT and file-format agreement tests
   libismrmrd-dev ismrmrd-tools     # ISMRMRD raw MRI data (reader; the test data generator)
 )

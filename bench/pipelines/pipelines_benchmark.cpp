@@ -120,6 +120,7 @@ int benchmark(const Options& o) {
     } else {
       runs.push_back(ct ? Run{"FBP", "fbp", {}} : Run{"zero-filled", "zero-filled", {}});
       runs.push_back({"ADMM-TV", "admm-tv", {}});
+      if (ct) runs.push_back({"primal-dual TV", "primal-dual-tv", {}});
     }
   }
   if (!zsr && wanted("dds")) runs.push_back({"DDS (50 steps)", "dds", {}});

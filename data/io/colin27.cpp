@@ -69,48 +69,20 @@ Volume pad_to(const Volume& v, int dim, int64_t size) {
   return Volume(data, g);
 }
 
-Volume slab(const Volume& v, int64_t first, int64_t count) {
-  Geometry g = v.geometry();
-  g.origin = position(v.geometry(), 0, 0, static_cast<double>(first));
-  return Volume(v.data().narrow(0, first, count).contiguous(), g);
-}
 
 }  // namespace
 
-const char* to_string(Colin27Part part) {
-  switch (part) {
-    case Colin27Part::kWhole: return "whole";
-    case Colin27Part::kTraining: return "training";
-    case Colin27Part::kTest: return "test";
-  }
-  return "unknown";
-}
-
-Colin27Part parse_colin27_part(const std::string& name) {
-  for (const auto part : {Colin27Part::kWhole, Colin27Part::kTraining, Colin27Part::kTest})
-    if (name == to_string(part)) return part;
-  throw InvalidArgument("unknown Colin27 part '" + name + "' (expected whole, training or test)");
-}
-
 Volume central_slices(const Volume& volume, int64_t count) {
   if (count <= 0 || count >= volume.nz()) return volume;
-  return slab(volume, (volume.nz() - count) / 2, count);
+  return z_slab(volume, (volume.nz() - count) / 2, count);
 }
 
 Volume colin27(Colin27Part part, const std::string& path) {
   const Volume resampled = resample(superior_up(read_volume(path)));
   Volume v(normalise(resampled.data()), resampled.geometry());
   v = pad_to(pad_to(v, 2, kInPlane), 1, kInPlane);
-  const int64_t nz = v.nz();
-  switch (part) {
-    case Colin27Part::kWhole: return pad_to(v, 0, kInPlane);
-    case Colin27Part::kTraining: return slab(v, 0, static_cast<int64_t>(std::floor(kTrainingFraction * nz)));
-    case Colin27Part::kTest: {
-      const auto first = static_cast<int64_t>(std::ceil(kTestStart * nz));
-      return slab(v, first, nz - first);
-    }
-  }
-  throw InvalidArgument("Colin27: unknown part");
+  if (part == Colin27Part::kWhole) return pad_to(v, 0, kInPlane);
+  return dataset_part(v, part, kTrainingFraction, kTestStart);
 }
 
 }  // namespace diffrecon

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/volume.h"
+#include "data/io/dataset_part.h"
 
 namespace diffrecon {
 
@@ -10,15 +11,11 @@ namespace diffrecon {
 // evaluation (the priors issue defines its preparation and split).
 constexpr const char* kColin27Path = "/usr/share/mricron/templates/ch2.nii.gz";
 
-enum class Colin27Part {
-  kWhole,     // the whole head, zero-padded to 128 slices as well (a 128³ cube)
-  kTraining,  // the lowest 55% of the head's inferior→superior extent
-  kTest,      // the top 40%: the held-out test slab (never used for training or tuning)
-};
-
-// "whole", "training", "test"; parse_colin27_part throws InvalidArgument for anything else.
-const char* to_string(Colin27Part part);
-Colin27Part parse_colin27_part(const std::string& name);
+// kWhole: the whole head, zero-padded to 128 slices as well (a 128³ cube); kTraining: the lowest 55% of
+// the head's inferior→superior extent; kTest: the top 40%, the held-out test slab (never used for
+// training or tuning).
+using Colin27Part = DatasetPart;
+inline Colin27Part parse_colin27_part(const std::string& name) { return parse_dataset_part(name); }
 
 // The prepared Colin27 volume: read from `path`, oriented so that slice index grows towards superior,
 // resampled (trilinear) to ≈ 1.75 mm isotropic, intensities divided by the volume's 99.5th percentile

@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/logging.h"
+#include "operators/ct/field_of_view.h"
 #include "solvers/power_iteration.h"
 
 namespace diffrecon {
@@ -19,6 +21,27 @@ ParallelBeamGeometry parallel_beam_geometry(const Measurement& m) {
   g.nx = m.volume_size[0], g.ny = m.volume_size[1], g.nz = m.volume_size[2];
   g.pixel_spacing_x = m.geometry.spacing[0], g.pixel_spacing_y = m.geometry.spacing[1];
   return g;
+}
+
+const char* to_string(FieldOfView field_of_view) {
+  return field_of_view == FieldOfView::kMeasured ? "measured" : "full";
+}
+
+FieldOfView parse_field_of_view(const std::string& name) {
+  for (const auto f : {FieldOfView::kMeasured, FieldOfView::kFull})
+    if (name == to_string(f)) return f;
+  throw InvalidArgument("unknown field of view '" + name + "' (expected measured or full)");
+}
+
+torch::Tensor field_of_view_to_keep(const ParallelBeamGeometry& g, FieldOfView field_of_view, torch::Device device) {
+  if (field_of_view == FieldOfView::kFull) return {};
+  const double outside = outside_field_of_view_fraction(g);
+  if (outside == 0) return {};
+  Log(LogLevel::kInfo) << "CT: " << std::round(1000 * outside) / 10
+                       << " % of each slice lies outside the measured field of view (radius "
+                       << 0.5 * static_cast<double>(g.detector_count - 1) * g.detector_spacing
+                       << " mm) and is set to zero (--field-of-view full keeps it)";
+  return field_of_view_mask(g, device);
 }
 
 std::vector<double> sparse_view_angles(int views) {
@@ -52,13 +75,17 @@ double official_projector_ratio(const ParallelBeamGeometry& g) {
   return 2.0 * static_cast<double>(g.angles.size()) / M_PI * p * p * p / g.detector_spacing;
 }
 
-double official_normal_scale(const ParallelBeamGeometry& geometry) {
-  constexpr double kOfficialLargestEigenvalue = 389.0;
+double projector_norm(const ParallelBeamGeometry& geometry) {
   ParallelBeamGeometry slice = geometry;
   slice.nz = 1;
   PowerIterationOptions options;
   options.tolerance = 1e-4;
-  const double norm = operator_norm(*parallel_beam_projector(slice), options).norm;
+  return operator_norm(*parallel_beam_projector(slice), options).norm;
+}
+
+double official_normal_scale(const ParallelBeamGeometry& geometry) {
+  constexpr double kOfficialLargestEigenvalue = 389.0;
+  const double norm = projector_norm(geometry);
   return norm * norm / kOfficialLargestEigenvalue;
 }
 

@@ -109,8 +109,7 @@ Volume mri_admm_tv_reconstruction(const Measurement& m, const MriAdmmTvConfig& c
   options.tolerance = config.tolerance;
   options.cg.max_iterations = config.cg_iterations;
   options.cg.tolerance = config.cg_tolerance;
-  options.l1_groups =
-      config.isotropic ? static_cast<int>(numel(d->range_shape()) / numel(d->domain_shape())) : 1;
+  options.l1_groups = tv_groups(config.directions, config.norm);
   Progress progress("ADMM-TV", config.iterations);
   options.on_iteration = [&](int) { progress.advance(); };
   const auto result = AdmmL1Solver(a, d, options).solve(y, x0);

@@ -51,7 +51,7 @@ struct MriAdmmTvConfig {
   int cg_iterations = 10;
   double cg_tolerance = 1e-4;
   TvDirections directions = TvDirections::kXy;
-  bool isotropic = true;
+  TvNorm norm = TvNorm::kIsotropic;
   CoilMapSource maps = CoilMapSource::kAuto;
 };
 

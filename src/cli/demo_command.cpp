@@ -18,7 +18,7 @@
 #include "pipelines/reconstruction_methods.h"
 
 // The main job on the embedded data: sparse-view CT of the Colin27 head's held-out slab (Debian's
-// mricron-data), reconstructed by FBP, ADMM-TV and DDS with the shipped prior, scored against the truth
+// mricron-data), reconstructed by FBP, TV (primal-dual, the best classical method) and DDS with the shipped prior, scored against the truth
 // per plane, with a figure of the central axial, coronal and sagittal slices.
 
 namespace diffrecon::cli {
@@ -51,21 +51,20 @@ PlaneMetrics metrics_or_nan(const torch::Tensor& reference, const torch::Tensor&
 }  // namespace
 
 void add_demo_options(po::options_description& options) {
-  const AdmmTvConfig admm;
+  const PrimalDualTvConfig tv;
   options.add_options()
       ("output,o", po::value<std::string>()->default_value("diffrecon_demo.nii.gz")->value_name("PATH"),
        "where to write the DDS reconstruction (attenuation in 1/mm; .nii.gz, .nii, .mha, .nrrd)")
       ("figure", po::value<std::string>()->default_value("diffrecon_demo.png")->value_name("PNG"),
-       "where to write the figure: rows reference, FBP, ADMM-TV, DDS; columns the central axial, coronal and "
+       "where to write the figure: rows reference, FBP, TV, DDS; columns the central axial, coronal and "
        "sagittal slices")
       ("views", po::value<int>()->default_value(8)->value_name("N"), "views uniform over [0, 180) degrees")
       ("part", po::value<std::string>()->default_value("test")->value_name("P"),
        "Colin27 part: test (the held-out slab), training or whole")
       ("slices", po::value<int>()->default_value(0)->value_name("N"), "only the N central slices (0: all)")
       ("photons", po::value<double>()->value_name("I0"), "add Poisson noise with I0 photons per ray (default: none)")
-      ("iterations", po::value<int>()->default_value(admm.iterations)->value_name("K"), "ADMM-TV iterations")
-      ("cg-iterations", po::value<int>()->default_value(admm.cg_iterations)->value_name("K"),
-       "CG iterations per ADMM-TV iteration")
+      ("iterations", po::value<int>()->default_value(tv.iterations)->value_name("K"),
+       "primal-dual TV iterations, at most (it stops earlier on its relative-change rule)")
       ("steps", po::value<int>()->default_value(dds_defaults(Modality::kCt).steps)->value_name("N"), "DDS steps")
       ("colin27", po::value<std::string>()->default_value(kColin27Path)->value_name("PATH"),
        "the Colin27 T1 volume (ch2.nii.gz of Debian's mricron-data)");
@@ -91,10 +90,9 @@ int run_demo(const Context& context) {
     noise = NoiseModel{"poisson", 0, vm["photons"].as<double>()};
     if (!(noise.photons > 0)) throw UsageError("--photons must be > 0");
   }
-  AdmmTvConfig admm;
-  admm.iterations = vm["iterations"].as<int>();
-  admm.cg_iterations = vm["cg-iterations"].as<int>();
-  if (admm.iterations < 1 || admm.cg_iterations < 1) throw UsageError("--iterations and --cg-iterations must be >= 1");
+  PrimalDualTvConfig tv;
+  tv.iterations = vm["iterations"].as<int>();
+  if (tv.iterations < 1) throw UsageError("--iterations must be >= 1");
   const LoadedPrior prior = load_prior(context);
   if (prior.model.architecture.channels != 1) throw UsageError("the demo needs a real (1-channel) prior");
 
@@ -115,7 +113,7 @@ int run_demo(const Context& context) {
     results.push_back({name, std::move(v), stopwatch.seconds()});
   };
   timed("FBP", [&] { return fbp_reconstruction(m, {}, context.device); });
-  timed("ADMM-TV", [&] { return admm_tv_reconstruction(m, admm, context.device); });
+  timed("TV", [&] { return primal_dual_tv_reconstruction(m, tv, context.device); });
   SamplerReport report;
   timed("DDS (" + std::to_string(steps) + " steps)", [&] {
     ReconstructionRequest request;

@@ -5,6 +5,8 @@
 #include "cli/batch/content_hash.h"
 #include "core/memory.h"
 #include "core/metrics.h"
+#include "operators/ct/field_of_view.h"
+#include "pipelines/ct/ct_problem.h"
 #include "pipelines/quality_checks.h"
 
 namespace diffrecon::cli {
@@ -50,6 +52,13 @@ json quality_report(const QualityInputs& in) {
                      {"data_consistency", in.classical == in.result
                                               ? qa["data_consistency"]
                                               : number(data_consistency(m, *in.classical, in.device))}};
+  if (m.modality == Modality::kCt) {
+    const auto g = parallel_beam_geometry(m);
+    const double outside = outside_field_of_view_fraction(g);
+    qa["field_of_view"] = {{"radius_mm", 0.5 * static_cast<double>(g.detector_count - 1) * g.detector_spacing},
+                           {"outside_fraction", outside},
+                           {"zeroed_outside", outside > 0 && in.field_of_view != "full"}};
+  }
   if (in.standard_deviation) {
     const auto s = in.standard_deviation->data();
     qa["posterior"] = {{"samples", in.samples},

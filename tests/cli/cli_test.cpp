@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
@@ -96,7 +97,7 @@ TEST_F(Cli, CudaWithoutCudaIsAClearFailure) {
 TEST_F(Cli, DemoReconstructsColin27WritesTheVolumeAndFigureAndFollowsTheConfigFile) {
   const auto output = (dir_ / "demo.nii.gz").string(), figure = (dir_ / "demo.png").string();
   const auto config = (dir_ / "demo.ini").string();
-  std::ofstream(config) << "# INI: option = value\nslices = 4\niterations = 10\nsteps = 6\noutput = "
+  std::ofstream(config) << "# INI: option = value\nslices = 4\niterations = 100\nsteps = 6\noutput = "
                         << (dir_ / "wrong.nii").string() << "\n";
   const auto r = invoke({"demo", "--config", config, "--output", output, "--figure", figure, "--quiet"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -106,14 +107,14 @@ TEST_F(Cli, DemoReconstructsColin27WritesTheVolumeAndFigureAndFollowsTheConfigFi
   EXPECT_EQ(v.nx(), 128);
   EXPECT_NEAR(v.geometry().spacing[0], 1.75, 0.02);
   EXPECT_FALSE(fs::exists(dir_ / "wrong.nii"));
-  // Rows FBP, ADMM-TV, DDS; the first number of a row is its axial PSNR.
-  const double fbp = table_value(r.out, "  FBP"), tv = table_value(r.out, "  ADMM-TV"),
+  // Rows FBP, TV, DDS; the first number of a row is its axial PSNR.
+  const double fbp = table_value(r.out, "  FBP"), tv = table_value(r.out, "  TV"),
                dds = table_value(r.out, "  DDS (6 steps)");
   EXPECT_GT(fbp, 10.0) << r.out;
   EXPECT_GT(tv, fbp + 4.0) << r.out;
   EXPECT_GT(dds, fbp + 4.0) << r.out;
   EXPECT_NE(r.out.find("network evaluations per slice"), std::string::npos) << r.out;
-  // Four rows (reference, FBP, ADMM-TV, DDS) of three 128² views with 2-pixel borders.
+  // Four rows (reference, FBP, TV, DDS) of three 128² views with 2-pixel borders.
   std::ifstream png(figure, std::ios::binary);
   std::string header(24, '\0');
   ASSERT_TRUE(png.read(&header[0], 24));
@@ -130,6 +131,22 @@ TEST_F(Cli, DemoWithoutTheColin27FileSaysWhatIsMissing) {
   const auto r = invoke({"demo", "--colin27", (dir_ / "absent.nii.gz").string(), "--quiet"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("absent.nii.gz"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, DatasetWritesEachPartOfEachDataset) {
+  const auto out = (dir_ / "part.nii.gz").string();
+  EXPECT_EQ(invoke({"dataset", "--name", "cranium", "--part", "validation", "--output", out}).code, 2);
+  EXPECT_EQ(invoke({"dataset", "--name", "mnist", "--output", out}).code, 2);
+  const auto absent = invoke({"dataset", "--name", "cranium", "--cranium", (dir_ / "absent.inv3").string(),
+                              "--output", out});
+  EXPECT_EQ(absent.code, 1);
+  EXPECT_NE(absent.err.find("absent.inv3"), std::string::npos) << absent.err;
+  EXPECT_FALSE(fs::exists(out));
+  if (!fs::exists("/usr/share/doc/invesalius-examples/examples/Cranium.inv3")) GTEST_SKIP() << "no invesalius-examples";
+  const auto r = invoke({"dataset", "--name", "cranium", "--part", "training", "--output", out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("256x256x64"), std::string::npos) << r.out;
+  EXPECT_EQ(read_volume(out).nz(), 64);
 }
 
 TEST_F(Cli, ConfigFileWithUnknownKeyOrMissingFileIsBadUsage) {
@@ -223,7 +240,7 @@ TEST_F(Cli, SimulateThenReconstructEveryMethodKeepsTheGeometry) {
   EXPECT_EQ(m.provenance.seed, 5u);
   EXPECT_NE(m.provenance.command.find("simulate ct"), std::string::npos);
   EXPECT_EQ(m.geometry, read_volume(volume).geometry());
-  for (const std::string method : {"fbp", "cgls", "admm-tv"}) {
+  for (const std::string method : {"fbp", "cgls", "admm-tv", "primal-dual-tv"}) {
     const auto output = (dir_ / (method + ".nrrd")).string();
     std::vector<std::string> args{"reconstruct", "--input", measurement, "--method", method, "--output", output, "--quiet"};
     if (method != "fbp") args.insert(args.end(), {"--iterations", "5"});
@@ -233,6 +250,42 @@ TEST_F(Cli, SimulateThenReconstructEveryMethodKeepsTheGeometry) {
     EXPECT_EQ(x.geometry(), m.geometry) << method;
     EXPECT_GT(psnr(truth * 0.02, x.data()), 17.0) << method;
   }
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST_F(Cli, CtConstraintsAreOnByDefaultAndSwitchOff) {
+  // A detector that covers only the inscribed circle: the QA says what lies outside and that it was zeroed.
+  const auto volume = (dir_ / "phantom.nii").string(), measurement = (dir_ / "scan.h5").string();
+  write_phantom(volume, 16);
+  ASSERT_EQ(invoke({"simulate", "ct", "--input", volume, "--output", measurement, "--views", "8", "--scale", "0.02",
+                    "--detector-count", "16", "--quiet"}).code, 0);
+  const auto out = (dir_ / "x.nii").string(), qa = (dir_ / "qa.json").string();
+  auto r = invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "primal-dual-tv", "--iterations",
+                   "50", "--qa", qa, "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto constrained = read_volume(out).data();
+  EXPECT_GE(constrained.min().item<double>(), 0.0);
+  EXPECT_EQ(constrained[0][0][0].item<double>(), 0.0);  // a corner
+  const auto report = nlohmann::json::parse(read_text(qa));
+  EXPECT_TRUE(report["field_of_view"]["zeroed_outside"].get<bool>());
+  EXPECT_GT(report["field_of_view"]["outside_fraction"].get<double>(), 0.1);
+
+  r = invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "primal-dual-tv", "--iterations",
+              "50", "--no-positivity", "--field-of-view", "full", "--qa", qa, "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_LT(read_volume(out).data().min().item<double>(), 0.0);
+  EXPECT_FALSE(nlohmann::json::parse(read_text(qa))["field_of_view"]["zeroed_outside"].get<bool>());
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "admm-tv", "--positivity",
+                    "maybe"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "cgls", "--no-positivity",
+                    "--positivity", "on"}).code, 2);
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--method", "fbp", "--positivity",
+                    "off"}).code, 2);  // FBP has no positivity
+  EXPECT_EQ(invoke({"reconstruct", "--input", measurement, "--output", out, "--field-of-view", "disc"}).code, 2);
 }
 
 TEST_F(Cli, SimulateAndReconstructRejectBadRequests) {

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/error.h"
 #include "core/metrics.h"
 #include "data/phantoms/ellipsoid_phantom.h"
+#include "operators/ct/field_of_view.h"
 #include "pipelines/ct/ct_problem.h"
 #include "pipelines/ct/simulate_ct.h"
 
@@ -71,6 +74,59 @@ TEST_F(ClassicalCt, ZOnlyTvDiffersFromThreeDimensionalTv) {
   EXPECT_THROW(parse_tv_directions("yz"), InvalidArgument);
 }
 
+TEST_F(ClassicalCt, IterativeMethodsKeepPositivityAndTheFieldOfView) {
+  // A detector that covers only the inscribed circle: the corners are outside the field of view.
+  CtScan scan;
+  scan.angles = sparse_view_angles(8);
+  scan.detector_count = phantom().nx();
+  scan.detector_spacing = phantom().geometry().spacing[0];
+  const auto m = simulate_ct(phantom(), scan, {}, 1);
+  const auto outside = field_of_view_mask(parallel_beam_geometry(m)) == 0;
+  ASSERT_GT(outside.sum().item<int64_t>(), 0);
+  CglsConfig cgls;
+  AdmmTvConfig admm;
+  admm.iterations = 5;
+  PrimalDualTvConfig primal_dual;
+  primal_dual.iterations = 100;
+  const std::vector<std::pair<const char*, Volume>> constrained = {
+      {"cgls", cgls_reconstruction(m, cgls, torch::kCPU)},
+      {"admm-tv", admm_tv_reconstruction(m, admm, torch::kCPU)},
+      {"primal-dual-tv", primal_dual_tv_reconstruction(m, primal_dual, torch::kCPU)}};
+  for (const auto& [name, x] : constrained) {
+    EXPECT_GE(x.data().min().item<double>(), 0.0) << name;
+    EXPECT_EQ(x.data().index({torch::indexing::Slice(), outside}).abs().max().item<double>(), 0.0) << name;
+    EXPECT_GT(x.data().max().item<double>(), 0.01) << name;
+  }
+  const auto fbp = fbp_reconstruction(m, {}, torch::kCPU).data();
+  EXPECT_EQ(fbp.index({torch::indexing::Slice(), outside}).abs().max().item<double>(), 0.0);
+  EXPECT_LT(fbp.min().item<double>(), 0.0) << "FBP applies the field of view only";
+
+  // Without the constraints the same methods go negative and fill the corners.
+  cgls.constraints = {false, FieldOfView::kFull};
+  admm.constraints = cgls.constraints;
+  primal_dual.constraints = cgls.constraints;
+  FbpConfig full;
+  full.field_of_view = FieldOfView::kFull;
+  for (const auto& x : {cgls_reconstruction(m, cgls, torch::kCPU).data(), admm_tv_reconstruction(m, admm, torch::kCPU).data(),
+                        primal_dual_tv_reconstruction(m, primal_dual, torch::kCPU).data(),
+                        fbp_reconstruction(m, full, torch::kCPU).data()}) {
+    EXPECT_LT(x.min().item<double>(), 0.0);
+    EXPECT_GT(x.index({torch::indexing::Slice(), outside}).abs().max().item<double>(), 0.0);
+  }
+  EXPECT_EQ(parse_field_of_view("full"), FieldOfView::kFull);
+  EXPECT_THROW(parse_field_of_view("disc"), InvalidArgument);
+}
+
+TEST_F(ClassicalCt, PrimalDualTvBeatsFbpAndCglsOnEightViews) {
+  const auto m = sparse_view(phantom(), 8);
+  const double fbp = psnr(phantom().data(), fbp_reconstruction(m, {}, torch::kCPU).data());
+  const double cgls = psnr(phantom().data(), cgls_reconstruction(m, {}, torch::kCPU).data());
+  const double tv = psnr(phantom().data(), primal_dual_tv_reconstruction(m, {}, torch::kCPU).data());
+  RecordProperty("psnr_primal_dual_tv", std::to_string(tv));
+  EXPECT_GT(tv, fbp + 6.0);
+  EXPECT_GT(tv, cgls + 1.0);
+}
+
 TEST_F(ClassicalCt, RejectsBadSettings) {
   const auto m = sparse_view(phantom(), 4);
   AdmmTvConfig config;
@@ -79,6 +135,12 @@ TEST_F(ClassicalCt, RejectsBadSettings) {
   CglsConfig cgls;
   cgls.iterations = 0;
   EXPECT_THROW(cgls_reconstruction(m, cgls, torch::kCPU), InvalidArgument);
+  PrimalDualTvConfig primal_dual;
+  primal_dual.tolerance = -1;
+  EXPECT_THROW(primal_dual_tv_reconstruction(m, primal_dual, torch::kCPU), InvalidArgument);
+  primal_dual.tolerance = 0;
+  primal_dual.lambda = std::nan("");
+  EXPECT_THROW(primal_dual_tv_reconstruction(m, primal_dual, torch::kCPU), InvalidArgument);
 }
 
 TEST(IntensityScale, IsARobustMaximum) {

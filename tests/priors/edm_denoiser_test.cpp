@@ -9,6 +9,7 @@
 #include "priors/tiny_unet.h"
 #include "priors/gaussian_denoiser.h"
 #include "priors/noise_schedule.h"
+#include "priors/trainer.h"
 
 namespace diffrecon {
 namespace {
@@ -56,6 +57,36 @@ TEST(EdmLoss, WeightsTheUntrainedErrorToTheDataScale) {
   const double loss = edm_loss(denoiser, torch::zeros({64, 1, 8, 8}), g).item<double>();
   EXPECT_GT(loss, 0.3);
   EXPECT_LT(loss, 1.0);
+}
+
+TEST(EdmLoss, TrainingNoiseLevelsSpanEveryLevelTheSamplersQuery) {
+  // The trainer's defaults against the samplers' ladders: the VE levels of DiffusionMBIR/TPDM and the
+  // VP steps of DDS (t up to 980 at 50 steps) as VE σ.
+  const EdmLossOptions options = TrainingConfig{}.loss;
+  at::Generator g = at::detail::createCPUGenerator(3);
+  const auto sigmas = draw_training_sigmas(20000, g, options);
+  const VeSchedule ve;
+  const VpSchedule vp;
+  double lowest = ve.discrete_sigmas().front(), highest = ve.discrete_sigmas().back();
+  for (const int t : vp.sampling_times(50)) {
+    lowest = std::min(lowest, ve_sigma_of(vp.alpha_bar(t)));
+    highest = std::max(highest, ve_sigma_of(vp.alpha_bar(t)));
+  }
+  ASSERT_GT(highest, 300.0);
+  EXPECT_LE(sigmas.min().item<double>(), lowest);
+  EXPECT_GE(sigmas.max().item<double>(), 0.9 * highest);
+  // Every decade between the samplers' extremes holds at least 1% of the draws.
+  for (double decade = lowest; decade < highest; decade *= 10) {
+    const double upper = std::min(10 * decade, highest);
+    const double share = ((sigmas >= decade) & (sigmas < upper)).to(torch::kDouble).mean().item<double>();
+    EXPECT_GT(share, 0.01) << "sigma in [" << decade << ", " << upper << ")";
+  }
+  // EDM's log-normal alone (the earlier default) misses the top of the VE ladder.
+  EdmLossOptions log_normal_only = options;
+  log_normal_only.uniform_fraction = 0;
+  EXPECT_LT(draw_training_sigmas(20000, g, log_normal_only).max().item<double>(), 100.0);
+  log_normal_only.sigma_max = log_normal_only.sigma_min;
+  EXPECT_THROW(draw_training_sigmas(4, g, log_normal_only), InvalidArgument);
 }
 
 }  // namespace
