@@ -146,7 +146,7 @@ TEST_F(DdsMri, ComplexPriorSolvesForAComplexImage) {
   EXPECT_THROW(run_dds(problem, oracle_prior(truth_->data()), config, *measurement_), InvalidArgument);
 }
 
-TEST_F(DdsMri, TvZConsistencyWithAnOracleBeatsAdmmTv) {
+TEST_F(DdsMri, TvZConsistencyWithAnOracleRecoversTheTruth) {
   const DiffusionProblem problem = mri_diffusion_problem(*measurement_, torch::kCPU, false, CoilMapSource::kAuto, 0);
   DdsConfig config = dds_defaults(Modality::kMri);
   EXPECT_EQ(config.consistency, DdsConsistency::kCg);
@@ -154,8 +154,9 @@ TEST_F(DdsMri, TvZConsistencyWithAnOracleBeatsAdmmTv) {
   config.steps = 10;
   const double dds = psnr(truth_->data(), run_dds(problem, oracle_prior(truth_->data() / problem.scale), config,
                                                   *measurement_).data());
-  const double tv = psnr(truth_->data(), mri_admm_tv_reconstruction(*measurement_, {}, torch::kCPU).data());
-  EXPECT_GT(dds, tv + 3) << "ADMM-TV " << tv << " dB, DDS " << dds << " dB";
+  const double zero = psnr(truth_->data(), zero_filled_reconstruction(*measurement_, {}, torch::kCPU).data());
+  EXPECT_GT(dds, 40.0) << "DDS " << dds << " dB";  // 44.2 dB measured
+  EXPECT_GT(dds, zero + 15) << "zero-filled " << zero << " dB, DDS " << dds << " dB";
 }
 
 }  // namespace
