@@ -119,8 +119,9 @@ int benchmark(const Options& o) {
         runs.push_back({std::string(kind) + " interpolation", "interpolate", {{"kind", kind}}});
     } else {
       runs.push_back(ct ? Run{"FBP", "fbp", {}} : Run{"zero-filled", "zero-filled", {}});
+      if (!ct) runs.push_back({"CG-SENSE", "cg-sense", {}});
       runs.push_back({"ADMM-TV", "admm-tv", {}});
-      if (ct) runs.push_back({"primal-dual TV", "primal-dual-tv", {}});
+      runs.push_back(ct ? Run{"primal-dual TV", "primal-dual-tv", {}} : Run{"l1-wavelet", "cs-wavelet", {}});
     }
   }
   if (!zsr && wanted("dds")) runs.push_back({"DDS (50 steps)", "dds", {}});
