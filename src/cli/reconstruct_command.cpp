@@ -147,8 +147,8 @@ void add_reconstruct_options(po::options_description& options) {
         "); dds: CG iterations per step (default " + std::to_string(dds.cg_iterations) +
         "); diffusion-mbir: CG iterations per step (default " + std::to_string(mbir.cg_iterations) + ")").c_str())
       ("lambda", po::value<std::string>()->value_name("L"),
-       ("admm-tv: TV weight for an image scaled to [0, 1] (CT default " + std::to_string(admm.lambda).substr(0, 5) +
-        ", MRI default " + std::to_string(MriAdmmTvConfig{}.lambda).substr(0, 5) +
+       ("admm-tv: TV weight for an image scaled to [0, 1] (CT default " + number(admm.lambda) +
+        ", MRI default " + number(MriAdmmTvConfig{}.lambda) +
         "); cs-wavelet: wavelet l1 weight for an image scaled to [0, 1] (default " +
         number(CsWaveletConfig{}.lambda) +
         "); dds, diffusion-mbir: TV-z weight in the official units (CT default " + number(dds.lambda) + ", MRI " +
@@ -163,8 +163,8 @@ void add_reconstruct_options(po::options_description& options) {
        "admm-tv, primal-dual-tv: isotropic (the voxel's gradient magnitude; the default of primal-dual-tv and "
        "MRI admm-tv, as BART's pics -R T) or anisotropic (the sum of absolute differences; CT admm-tv's default)")
       ("tolerance", po::value<std::string>()->value_name("T"),
-       ("CT admm-tv: stop once ADMM's relative primal and dual residuals are below T (default " + number(admm.tolerance) +
-        ": all iterations; MRI " + number(MriAdmmTvConfig{}.tolerance) +
+       ("admm-tv: stop once ADMM's relative primal and dual residuals are below T (CT default " +
+        number(admm.tolerance) + ", MRI " + number(MriAdmmTvConfig{}.tolerance) + "; 0 runs all iterations" +
         "); primal-dual-tv: stop once the relative change of the image is below T (default " +
         number(PrimalDualTvConfig{}.tolerance) + "); cs-wavelet: the same for the averaged image (default " +
         number(CsWaveletConfig{}.tolerance) + ")").c_str())
