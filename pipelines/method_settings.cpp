@@ -71,6 +71,14 @@ std::string SettingsReader::text(const std::string& name, const std::string& fal
   return text ? *text : fallback;
 }
 
+bool SettingsReader::on_off(const std::string& name, bool fallback) {
+  const std::string* text = find(name);
+  if (!text) return fallback;
+  if (*text != "on" && *text != "off")
+    throw SettingError(method_ + ": " + name + ": expected on or off, found '" + *text + "'");
+  return *text == "on";
+}
+
 void SettingsReader::finish() const {
   for (const auto& [name, value] : settings_)
     if (!read_.count(name)) {

@@ -31,6 +31,7 @@ class SettingsReader {
   double non_negative_number(const std::string& name, double fallback);
   double number_in(const std::string& name, double fallback, double low, double high);  // [low, high]
   std::string text(const std::string& name, const std::string& fallback);
+  bool on_off(const std::string& name, bool fallback);  // "on" or "off"
 
   // Throws unless every given setting was read.
   void finish() const;

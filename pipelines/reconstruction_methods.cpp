@@ -29,12 +29,7 @@ auto parsed(const char* method, const char* name, const std::string& text, Parse
 
 CtConstraints ct_constraints(SettingsReader& s, const char* method, bool with_positivity = true) {
   CtConstraints constraints;
-  if (with_positivity) {
-    const std::string positivity = s.text("positivity", "on");
-    if (positivity != "on" && positivity != "off")
-      throw SettingError(std::string(method) + ": positivity: expected on or off, found '" + positivity + "'");
-    constraints.positivity = positivity == "on";
-  }
+  if (with_positivity) constraints.positivity = s.on_off("positivity", constraints.positivity);
   constraints.field_of_view =
       parsed(method, "field-of-view", s.text("field-of-view", to_string(constraints.field_of_view)), parse_field_of_view);
   return constraints;
@@ -270,10 +265,7 @@ Volume mri_cs_wavelet(const ReconstructionRequest& r, SamplerReport*) {
   config.iterations = s.positive_integer("iterations", config.iterations);
   config.tolerance = s.non_negative_number("tolerance", config.tolerance);
   config.vanishing_moments = parsed("cs-wavelet", "wavelet", s.text("wavelet", "db2"), parse_daubechies);
-  const std::string shifts = s.text("random-shifts", "on");
-  if (shifts != "on" && shifts != "off")
-    throw SettingError("cs-wavelet: random-shifts: expected on or off, found '" + shifts + "'");
-  config.random_shifts = shifts == "on";
+  config.random_shifts = s.on_off("random-shifts", config.random_shifts);
   config.seed = r.seed;
   s.finish();
   return cs_wavelet_reconstruction(*r.measurement, config, r.device);
